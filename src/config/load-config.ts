@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import { parseDocument } from 'yaml';
+import { ValidationError } from '../common/errors';
+import { TracingStackProps } from '../tracing-stack';
+import { TracingConfig, tracingConfigSchema } from './tracing-config';
+
+export { TracingConfig } from './tracing-config';
+
+/** Default config file name, looked up in the working directory. */
+export const DEFAULT_CONFIG_FILE = 'tracing.config.yaml';
+/** Environment variable naming another config file. */
+export const CONFIG_FILE_ENV = 'TRACING_CONFIG';
+
+/** Every config file is a valid set of TracingStack props; the compiler keeps the two in step. */
+const configIsProps = (config: TracingConfig): TracingStackProps => config;
+
+/**
+ * Validates a parsed config value. Throws a ValidationError listing every problem as
+ * `<file>: <key path>: expected <allowed>, got <value>`.
+ */
+export function parseTracingConfig(value: unknown, file: string): TracingStackProps {
+  const errors: string[] = [];
+  const config = tracingConfigSchema.check(value ?? {}, '', errors);
+  if (errors.length > 0 || config === undefined) {
+    throw new ValidationError(`invalid configuration in ${file}:\n${errors.map((e) => `  ${file}: ${e}`).join('\n')}`);
+  }
+  return configIsProps(config);
+}
+
+/**
+ * Reads the config file: `$TRACING_CONFIG` if set (it must exist), else `tracing.config.yaml`
+ * if present, else no file (the defaults).
+ */
+export function loadTracingConfig(env: NodeJS.ProcessEnv = process.env): { props: TracingStackProps; file?: string } {
+  const explicit = env[CONFIG_FILE_ENV];
+  const file = explicit || DEFAULT_CONFIG_FILE;
+  if (!fs.existsSync(file)) {
+    if (explicit) throw new ValidationError(`${CONFIG_FILE_ENV}=${explicit}: file not found`);
+    return { props: {} };
+  }
+  const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ValidationError(`invalid YAML in ${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+  }
+  return { props: parseTracingConfig(doc.toJS(), file), file };
+}
+
+/** The JSON Schema of the config file, for editors. */
+export function tracingConfigJsonSchema(): Record<string, unknown> {
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    title: 'rocketchat-tracing configuration (tracing.config.yaml)',
+    ...tracingConfigSchema.jsonSchema(),
+  };
+}

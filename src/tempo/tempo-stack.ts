@@ -1,0 +1,402 @@
+import { createHash } from 'node:crypto';
+import { Chart, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
+import { ValidationError, invalidProp } from '../common/errors';
+import { IMAGES, imageRef } from '../common/images';
+import { selectorLabels, standardLabels } from '../common/labels';
+import { validateDnsLabel } from '../common/names';
+import { definedOnly } from '../common/objects';
+import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { goMemLimit, quantityToBytes } from '../common/units';
+import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_config';
+import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validatePositiveDuration, validateTenantId } from './_limits';
+import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS, TempoReceivers } from './_receivers';
+import { serviceAccountAnnotations, storageCredentials, storagePodLabels, validateStorage } from './_storage';
+import { TempoLimits } from './limits';
+import { TempoStorage } from './storage';
+import { TempoVersion, parseTempoVersion } from './version';
+
+/** Tempo's metrics-generator: RED metrics and the service graph from spans, remote-written. */
+export interface TempoMetricsGeneratorOptions {
+  /**
+   * Run the metrics-generator with the service-graphs and span-metrics processors.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Prometheus remote-write URL. Prometheus must run with its remote-write receiver enabled
+   * (kube-prometheus-stack: `prometheus.prometheusSpec.enableRemoteWriteReceiver: true`).
+   * @default 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write'
+   */
+  readonly remoteWriteUrl?: string;
+  /**
+   * Send exemplars (trace ids on latency samples). Prometheus needs `exemplar-storage`.
+   * @default true
+   */
+  readonly sendExemplars?: boolean;
+}
+
+/** Scraping Tempo's own metrics with a prometheus-operator ServiceMonitor. */
+export interface TempoServiceMonitorOptions {
+  /**
+   * Emit the ServiceMonitor (needs the prometheus-operator CRDs).
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Value of the `release` label kube-prometheus-stack selects ServiceMonitors by.
+   * @default 'kube-prometheus-stack'
+   */
+  readonly releaseLabel?: string;
+  /**
+   * Scrape interval.
+   * @default '30s'
+   */
+  readonly interval?: string;
+}
+
+export interface TempoStackProps {
+  /**
+   * Namespace for every Tempo object.
+   * @default - the enclosing Chart's namespace, else 'monitoring'
+   */
+  readonly namespace?: string;
+  /**
+   * Base name of every Tempo object (StatefulSet, Services, ConfigMap, ServiceAccount).
+   * Part of the public interface: it becomes the Service DNS name and an immutable selector.
+   * @default 'tempo'
+   */
+  readonly name?: string;
+  /**
+   * Tempo version, `3.0.x` or `2.10.x`. The emitted configuration follows the chosen line.
+   * @default '3.0.3'
+   */
+  readonly version?: string;
+  /**
+   * Where blocks are stored.
+   * @default { backend: 'local' }
+   */
+  readonly storage?: TempoStorage;
+  /**
+   * Size of the data volume (WAL, and blocks with local storage).
+   * @default '20Gi'
+   */
+  readonly volumeSize?: string;
+  /**
+   * StorageClass of the data volume. On AKS, `managed-csi-premium` for production disks.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+  /**
+   * How long trace blocks are kept, as a Go duration.
+   * @default '168h' (7 days)
+   */
+  readonly retention?: string;
+  /**
+   * Default per-tenant limits.
+   * @default - see TempoLimits
+   */
+  readonly limits?: TempoLimits;
+  /**
+   * Limits for named tenants, written to the runtime overrides file Tempo reloads without a
+   * restart. Without multitenancy every trace belongs to the tenant `single-tenant`.
+   * @default {}
+   */
+  readonly tenantOverrides?: Record<string, TempoLimits>;
+  /**
+   * Which receivers run; each enabled receiver gets a container and Service port.
+   * @default OTLP gRPC and HTTP only
+   */
+  readonly receivers?: TempoReceivers;
+  /**
+   * Metrics-generator settings.
+   * @default enabled, remote-writing to kube-prometheus-stack's Prometheus with exemplars
+   */
+  readonly metricsGenerator?: TempoMetricsGeneratorOptions;
+  /**
+   * CPU and memory.
+   * @default requests 500m / 1Gi, limits 1 CPU / 1Gi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * ServiceMonitor for Tempo's own metrics.
+   * @default enabled, `release: kube-prometheus-stack`
+   */
+  readonly serviceMonitor?: TempoServiceMonitorOptions;
+  /**
+   * Send anonymous usage statistics to Grafana Labs.
+   * @default false
+   */
+  readonly usageReporting?: boolean;
+  /**
+   * Tempo's log level.
+   * @default 'info'
+   */
+  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+}
+
+const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
+const DEFAULT_REMOTE_WRITE_URL = 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write';
+const UID = 10001;
+const CONFIG_FILE = 'tempo.yaml';
+const OVERRIDES_FILE = 'overrides.yaml';
+const COMPONENT = 'trace-store';
+// GOMEMLIMIT below the hard limit leaves room for non-heap memory before an OOM kill.
+const GOMEMLIMIT_FRACTION = 0.85;
+
+/**
+ * Grafana Tempo in monolithic mode: one StatefulSet running every component, its config and
+ * runtime overrides, Services for the query API and the enabled receivers, and a ServiceMonitor.
+ */
+export class TempoStack extends Construct {
+  /** The Tempo version deployed. */
+  public readonly version: TempoVersion;
+  /** Namespace of every Tempo object. */
+  public readonly namespace: string;
+  /** Name of the Service fronting Tempo. */
+  public readonly serviceName: string;
+  /** Cluster DNS name of the Service. */
+  public readonly serviceHost: string;
+  /** Tempo's HTTP API (query, search, `/ready`, `/metrics`), e.g. for a Grafana datasource. */
+  public readonly queryUrl: string;
+  /** Labels selecting Tempo's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The receivers that run. */
+  public readonly receivers: Readonly<Required<TempoReceivers>>;
+  /** The rendered tempo.yaml (for inspection and tests). */
+  public readonly configYaml: string;
+  /** The rendered runtime overrides file. */
+  public readonly overridesYaml: string;
+  /** The Tempo ServiceAccount (workload identity annotations live here). */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The Tempo StatefulSet. */
+  public readonly statefulSet: k8s.KubeStatefulSet;
+  /** The Service fronting Tempo. */
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: TempoStackProps = {}) {
+    super(scope, id);
+
+    // Validate everything before creating any object.
+    const name = validateDnsLabel('name', props.name ?? 'tempo', 40);
+    this.namespace = validateDnsLabel('namespace', props.namespace ?? Chart.of(this).namespace ?? 'monitoring');
+    this.version = parseTempoVersion('version', props.version ?? '3.0.3');
+    const storage: TempoStorage = props.storage ?? { backend: 'local' };
+    validateStorage(storage);
+    const volumeSize = props.volumeSize ?? '20Gi';
+    quantityToBytes('volumeSize', volumeSize);
+    if (props.storageClassName !== undefined) validateDnsLabel('storageClassName', props.storageClassName, 253);
+    const retention = props.retention ?? '168h';
+    validatePositiveDuration('retention', retention);
+    const limits = resolveLimits('limits', props.limits, { ...DEFAULT_LIMITS, blockRetention: retention });
+    const tenantLimits: Record<string, ResolvedTempoLimits> = {};
+    for (const [tenant, given] of Object.entries(props.tenantOverrides ?? {})) {
+      validateTenantId('tenantOverrides key', tenant);
+      tenantLimits[tenant] = resolveLimits(`tenantOverrides.${tenant}`, given, limits);
+    }
+    this.receivers = { ...DEFAULT_RECEIVERS, ...definedOnly(props.receivers ?? {}) };
+    for (const [receiver, enabled] of Object.entries(this.receivers)) {
+      if (!(receiver in RECEIVER_PORTS)) invalidProp('receivers', `keys among ${Object.keys(RECEIVER_PORTS).join(', ')}`, receiver);
+      if (typeof enabled !== 'boolean') invalidProp(`receivers.${receiver}`, 'true or false', enabled);
+    }
+    const enabledReceivers = (Object.keys(RECEIVER_PORTS) as ReceiverName[]).filter((r) => this.receivers[r]);
+    if (enabledReceivers.length === 0) {
+      invalidProp('receivers', 'a selection with at least one receiver enabled', props.receivers);
+    }
+    const generator = {
+      enabled: props.metricsGenerator?.enabled ?? true,
+      remoteWriteUrl: props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL,
+      sendExemplars: props.metricsGenerator?.sendExemplars ?? true,
+    };
+    validateHttpUrl('metricsGenerator.remoteWriteUrl', generator.remoteWriteUrl);
+    const resources = resolveResources('resources', props.resources, {
+      cpuRequest: '500m',
+      cpuLimit: '1',
+      memoryRequest: '1Gi',
+      memoryLimit: '1Gi',
+    });
+    const logLevel = props.logLevel ?? 'info';
+    if (!LOG_LEVELS.includes(logLevel)) invalidProp('logLevel', `one of ${LOG_LEVELS.map((l) => `"${l}"`).join(', ')}`, logLevel);
+    const monitor = {
+      enabled: props.serviceMonitor?.enabled ?? true,
+      releaseLabel: props.serviceMonitor?.releaseLabel ?? 'kube-prometheus-stack',
+      interval: props.serviceMonitor?.interval ?? '30s',
+    };
+    validatePositiveDuration('serviceMonitor.interval', monitor.interval);
+
+    const labelOptions = { name: 'tempo', instance: name, component: COMPONENT, version: this.version.version };
+    const labels = standardLabels(labelOptions);
+    this.selectorLabels = selectorLabels(labelOptions);
+    this.serviceName = name;
+    this.serviceHost = `${name}.${this.namespace}.svc.cluster.local`;
+    this.queryUrl = `http://${this.serviceHost}:${SERVER_PORTS.http.port}`;
+
+    this.configYaml = Yaml.stringify(
+      buildTempoConfig({
+        version: this.version,
+        storage,
+        retention,
+        limits,
+        receivers: enabledReceivers,
+        generator,
+        usageReporting: props.usageReporting ?? false,
+        logLevel,
+        overridesFile: `${CONFIG_DIR}/${OVERRIDES_FILE}`,
+      }),
+    );
+    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled));
+    const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: { ...metadata(name), annotations: serviceAccountAnnotations(storage) },
+      // Tempo never calls the Kubernetes API.
+      automountServiceAccountToken: false,
+    });
+
+    const configMap = new k8s.KubeConfigMap(this, 'Config', {
+      metadata: metadata(`${name}-config`),
+      data: { [CONFIG_FILE]: this.configYaml, [OVERRIDES_FILE]: this.overridesYaml },
+    });
+
+    const ports: PortSpec[] = [SERVER_PORTS.http, SERVER_PORTS.grpc, ...enabledReceivers.map((r) => RECEIVER_PORTS[r])];
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(name),
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: ports.map(servicePort) },
+    });
+    // The StatefulSet's governing Service, giving the pod a stable DNS name.
+    const headless = new k8s.KubeService(this, 'HeadlessService', {
+      metadata: metadata(`${name}-headless`),
+      spec: {
+        clusterIp: 'None',
+        publishNotReadyAddresses: true,
+        selector: this.selectorLabels,
+        ports: [servicePort(SERVER_PORTS.http), servicePort(SERVER_PORTS.grpc)],
+      },
+    });
+
+    const credentials = storageCredentials(storage);
+    const httpPort = k8s.IntOrString.fromString(SERVER_PORTS.http.name);
+    this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
+      metadata: metadata(name),
+      spec: {
+        replicas: 1,
+        serviceName: headless.name,
+        selector: { matchLabels: this.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate' },
+        template: {
+          metadata: {
+            labels: { ...labels, ...storagePodLabels(storage) },
+            // A config change alters the pod template, so the pod restarts with the new config.
+            annotations: { 'checksum/config': sha256(this.configYaml + this.overridesYaml) },
+          },
+          spec: {
+            serviceAccountName: this.serviceAccount.name,
+            automountServiceAccountToken: false,
+            enableServiceLinks: false,
+            securityContext: restrictedPodSecurityContext(UID),
+            // Time to flush live traces to blocks on shutdown.
+            terminationGracePeriodSeconds: 300,
+            containers: [
+              {
+                name: 'tempo',
+                image: imageRef(IMAGES.tempo, this.version.version),
+                imagePullPolicy: 'IfNotPresent',
+                args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, '-config.expand-env=true'],
+                env: [
+                  { name: 'GOMEMLIMIT', value: goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION) },
+                  ...credentials.env,
+                ],
+                ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+                resources: toResourceRequirements(resources),
+                securityContext: restrictedContainerSecurityContext(),
+                volumeMounts: [
+                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
+                  { name: 'data', mountPath: DATA_DIR },
+                  { name: 'tmp', mountPath: '/tmp' },
+                  ...credentials.mounts,
+                ],
+                // WAL replay after a restart can take minutes: up to 5 before liveness applies.
+                startupProbe: { httpGet: { path: '/ready', port: httpPort }, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
+                readinessProbe: { httpGet: { path: '/ready', port: httpPort }, periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 5 },
+                // /ready also fails while a dependency is unready; restarting would not help, so
+                // liveness only checks that the HTTP server answers.
+                livenessProbe: { tcpSocket: { port: httpPort }, periodSeconds: 20, failureThreshold: 5, timeoutSeconds: 5 },
+              },
+            ],
+            volumes: [
+              { name: 'config', configMap: { name: configMap.name } },
+              // Scratch space for libraries that write temporary files; the root filesystem is read-only.
+              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+              ...credentials.volumes,
+            ],
+          },
+        },
+        volumeClaimTemplates: [
+          {
+            metadata: { name: 'data', labels: this.selectorLabels },
+            spec: {
+              accessModes: ['ReadWriteOnce'],
+              storageClassName: props.storageClassName,
+              resources: { requests: { storage: k8s.Quantity.fromString(volumeSize) } },
+            },
+          },
+        ],
+      },
+    });
+
+    if (monitor.enabled) {
+      new ServiceMonitor(this, 'ServiceMonitor', {
+        metadata: { name, namespace: this.namespace, labels: { ...labels, release: monitor.releaseLabel } },
+        spec: {
+          selector: { matchLabels: this.selectorLabels },
+          namespaceSelector: { matchNames: [this.namespace] },
+          endpoints: [{ port: SERVER_PORTS.http.name, path: '/metrics', interval: monitor.interval, scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
+        },
+      });
+    }
+  }
+
+  private requireReceiver(receiver: ReceiverName, attribute: string): PortSpec {
+    if (!this.receivers[receiver]) {
+      throw new ValidationError(`${attribute} is not available: receivers.${receiver} is disabled on TempoStack "${this.node.path}"`);
+    }
+    return RECEIVER_PORTS[receiver];
+  }
+
+  /** OTLP gRPC endpoint as `host:port`, the form OTLP gRPC exporters take. */
+  public get otlpGrpcEndpoint(): string {
+    return `${this.serviceHost}:${this.requireReceiver('otlpGrpc', 'otlpGrpcEndpoint').port}`;
+  }
+
+  /** OTLP HTTP base URL, e.g. for an `otlp_http` exporter. */
+  public get otlpHttpEndpoint(): string {
+    return `http://${this.serviceHost}:${this.requireReceiver('otlpHttp', 'otlpHttpEndpoint').port}`;
+  }
+}
+
+function servicePort(p: PortSpec): k8s.ServicePort {
+  return {
+    name: p.name,
+    port: p.port,
+    targetPort: k8s.IntOrString.fromString(p.name),
+    protocol: p.protocol,
+    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+  };
+}
+
+function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function validateHttpUrl(prop: string, value: string): void {
+  let protocol: string | undefined;
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    protocol = undefined;
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') invalidProp(prop, 'an http:// or https:// URL', value);
+}

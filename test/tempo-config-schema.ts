@@ -1,0 +1,107 @@
+/**
+ * The tempo.yaml keys Tempo accepts at each pinned version, for the parts this project emits,
+ * transcribed from the yaml struct tags at tags v3.0.3 and v2.10.8 (cmd/tempo/app/config.go,
+ * modules/*, tempodb/backend/*, modules/overrides). Tempo parses strictly, so a key outside
+ * this tree would crash the pod; a value of the wrong type would too.
+ */
+type Leaf = 'string' | 'int' | 'bool' | 'duration';
+export interface KeyTree {
+  readonly [key: string]: Leaf | KeyTree | readonly [KeyTree];
+}
+
+const endpoint: KeyTree = { endpoint: 'string' };
+
+const common: KeyTree = {
+  target: 'string',
+  multitenancy_enabled: 'bool',
+  stream_over_http_enabled: 'bool',
+  server: { http_listen_port: 'int', grpc_listen_port: 'int', log_level: 'string' },
+  usage_report: { reporting_enabled: 'bool' },
+  distributor: {
+    receivers: {
+      otlp: { protocols: { grpc: endpoint, http: endpoint } },
+      jaeger: { protocols: { grpc: endpoint, thrift_http: endpoint, thrift_compact: endpoint, thrift_binary: endpoint } },
+      zipkin: endpoint,
+    },
+  },
+  metrics_generator: {
+    registry: { external_labels: { '*': 'string' } },
+    storage: { path: 'string', remote_write: [{ url: 'string', send_exemplars: 'bool' }] },
+  },
+  storage: {
+    trace: {
+      backend: 'string',
+      wal: { path: 'string' },
+      local: { path: 'string' },
+      azure: {
+        storage_account_name: 'string',
+        storage_account_key: 'string',
+        container_name: 'string',
+        endpoint_suffix: 'string',
+        use_federated_token: 'bool',
+      },
+      s3: { bucket: 'string', endpoint: 'string', region: 'string', forcepathstyle: 'bool', insecure: 'bool', access_key: 'string', secret_key: 'string' },
+      gcs: { bucket_name: 'string' },
+    },
+  },
+};
+
+/** The scoped overrides shape, shared by `overrides.defaults` and each runtime-file tenant. */
+export const SCOPED_OVERRIDES: KeyTree = {
+  ingestion: { rate_strategy: 'string', rate_limit_bytes: 'int', burst_size_bytes: 'int', max_traces_per_user: 'int' },
+  global: { max_bytes_per_trace: 'int' },
+  compaction: { block_retention: 'duration' },
+  metrics_generator: { processors: 'string' },
+};
+
+const overrides: KeyTree = {
+  per_tenant_override_config: 'string',
+  per_tenant_override_period: 'duration',
+  defaults: SCOPED_OVERRIDES,
+};
+
+const retention: KeyTree = { compaction: { block_retention: 'duration' } };
+
+export const TEMPO_KEYS: Record<'3.0' | '2.10', KeyTree> = {
+  '3.0': {
+    ...common,
+    overrides,
+    live_store: { wal: { path: 'string' }, shutdown_marker_dir: 'string' },
+    backend_scheduler: { local_work_path: 'string' },
+    backend_worker: retention,
+  },
+  '2.10': {
+    ...common,
+    overrides,
+    compactor: retention,
+  },
+};
+
+export const OVERRIDES_FILE_KEYS: KeyTree = { overrides: { '*': SCOPED_OVERRIDES } };
+
+const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
+
+/** Returns `path: problem` for every key outside `tree` and every value of the wrong type. */
+export function checkKeys(value: unknown, tree: KeyTree | Leaf | readonly [KeyTree], path = ''): string[] {
+  if (typeof tree === 'string') {
+    const ok =
+      tree === 'string' ? typeof value === 'string'
+        : tree === 'int' ? Number.isInteger(value)
+          : tree === 'bool' ? typeof value === 'boolean'
+            : typeof value === 'string' && GO_DURATION.test(value);
+    // Lists of scalars (e.g. processors) are checked element-wise.
+    if (!ok && Array.isArray(value)) return value.flatMap((v, i) => checkKeys(v, tree, `${path}[${i}]`));
+    return ok ? [] : [`${path}: expected ${tree}, got ${JSON.stringify(value)}`];
+  }
+  if (Array.isArray(tree)) {
+    if (!Array.isArray(value)) return [`${path}: expected a list`];
+    return value.flatMap((v, i) => checkKeys(v, tree[0], `${path}[${i}]`));
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [`${path}: expected a mapping`];
+  const keyTree = tree as KeyTree;
+  return Object.entries(value).flatMap(([k, v]) => {
+    const sub = keyTree[k] ?? keyTree['*'];
+    const at = path ? `${path}.${k}` : k;
+    return sub === undefined ? [`${at}: unknown key`] : checkKeys(v, sub, at);
+  });
+}

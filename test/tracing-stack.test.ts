@@ -1,0 +1,77 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Yaml } from 'cdk8s';
+import { parseAllDocuments } from 'yaml';
+import { loadTracingConfig } from '../src';
+import { synthStack } from './util';
+import { validateObjects } from './validate-objects';
+
+const DIST_FILE = path.join(__dirname, '..', 'dist', 'rocketchat-tracing.k8s.yaml');
+
+describe('TracingStack (default, as `cdk8s synth` emits it)', () => {
+  const objects = synthStack();
+
+  test('snapshot', () => {
+    expect(objects).toMatchSnapshot();
+  });
+
+  test('every object is valid for its kind', () => {
+    expect(validateObjects(objects)).toEqual([]);
+  });
+
+  test('emits exactly the expected objects, Namespace first', () => {
+    expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Namespace/monitoring',
+      'ServiceAccount/tempo',
+      'ConfigMap/tempo-config',
+      'Service/tempo',
+      'Service/tempo-headless',
+      'StatefulSet/tempo',
+      'ServiceMonitor/tempo',
+    ]);
+  });
+
+  test('namespace only on namespaced objects', () => {
+    const [ns, ...rest] = objects;
+    expect(ns.metadata.namespace).toBeUndefined();
+    for (const o of rest) expect(o.metadata.namespace).toBe('monitoring');
+  });
+
+  test('every object carries the standard labels', () => {
+    for (const o of objects) {
+      expect(o.metadata.labels).toMatchObject({ 'app.kubernetes.io/part-of': 'rocketchat-tracing', 'app.kubernetes.io/managed-by': 'cdk8s' });
+    }
+  });
+
+  test('the namespace warns and audits on Pod Security "restricted" without enforcing it', () => {
+    expect(objects[0].metadata.labels).toMatchObject({
+      'pod-security.kubernetes.io/warn': 'restricted',
+      'pod-security.kubernetes.io/audit': 'restricted',
+    });
+    expect(objects[0].metadata.labels!['pod-security.kubernetes.io/enforce']).toBeUndefined();
+  });
+
+  test('createNamespace: false leaves the Namespace out', () => {
+    const kinds = synthStack({ createNamespace: false }).map((o) => o.kind);
+    expect(kinds).not.toContain('Namespace');
+  });
+
+  test('resource names carry no hashes', () => {
+    for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
+  });
+
+});
+
+describe('dist/', () => {
+  // The same input `cdk8s synth` reads: tracing.config.yaml when present, else the defaults.
+  const objects = synthStack(loadTracingConfig().props);
+
+  test('is up to date with the sources and config (run `npx cdk8s synth` after a change)', () => {
+    expect(fs.readFileSync(DIST_FILE, 'utf8')).toBe(Yaml.stringify(...objects));
+  });
+
+  test('parses back to exactly the synthesized objects', () => {
+    const docs = parseAllDocuments(fs.readFileSync(DIST_FILE, 'utf8')).map((d) => d.toJS());
+    expect(docs).toEqual(objects);
+  });
+});

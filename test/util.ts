@@ -1,0 +1,33 @@
+import { Testing } from 'cdk8s';
+import { parse } from 'yaml';
+import { TracingStack, TracingStackProps } from '../src';
+
+export interface K8sObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+}
+
+/** Synthesizes a TracingStack the way the app does and returns its objects. */
+export function synthStack(props: TracingStackProps = {}): K8sObject[] {
+  const app = Testing.app();
+  const chart = new TracingStack(app, 'rocketchat-tracing', props);
+  return Testing.synth(chart) as K8sObject[];
+}
+
+export function findObject(objects: K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} among ${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(', ')}`);
+  return found;
+}
+
+/** The tempo.yaml and overrides.yaml Tempo reads, parsed. */
+export function tempoFiles(objects: K8sObject[], name = 'tempo'): { config: any; overrides: any } {
+  const cm = findObject(objects, 'ConfigMap', `${name}-config`);
+  return { config: parse(cm.data['tempo.yaml']), overrides: parse(cm.data['overrides.yaml']) };
+}
+
+export function tempoContainer(objects: K8sObject[], name = 'tempo'): any {
+  return findObject(objects, 'StatefulSet', name).spec.template.spec.containers[0];
+}
