@@ -1,0 +1,34 @@
+import { TEMPO_KEYS, checkKeys } from './tempo-config-schema';
+import { synthStack } from './util';
+import { validateObjects } from './validate-objects';
+
+// The checks other tests rely on must be able to fail.
+describe('test checks catch what they claim to', () => {
+  test('checkKeys refuses removed, unknown and mistyped Tempo keys', () => {
+    expect(checkKeys({ ingester: {} }, TEMPO_KEYS['3.0'])).toEqual(['ingester: unknown key']);
+    expect(checkKeys({ compactor: { compaction: { block_retention: '168h' } } }, TEMPO_KEYS['3.0'])).toEqual(['compactor: unknown key']);
+    expect(checkKeys({ live_store: {} }, TEMPO_KEYS['2.10'])).toEqual(['live_store: unknown key']);
+    expect(checkKeys({ storage: { trace: { azure: { container: 'x' } } } }, TEMPO_KEYS['3.0'])).toEqual(['storage.trace.azure.container: unknown key']);
+    expect(checkKeys({ backend_worker: { compaction: { block_retention: '7d' } } }, TEMPO_KEYS['3.0'])).toEqual([
+      'backend_worker.compaction.block_retention: expected duration, got "7d"',
+    ]);
+    expect(checkKeys({ metrics_generator: { storage: { remote_write: [{ endpoint: 'x' }] } } }, TEMPO_KEYS['3.0'])).toEqual([
+      'metrics_generator.storage.remote_write[0].endpoint: unknown key',
+    ]);
+  });
+
+  test('validateObjects refuses invalid objects, unknown kinds and stray namespaces', () => {
+    const objects = synthStack();
+    const broken = structuredClone(objects);
+    const sts = broken.find((o) => o.kind === 'StatefulSet')!;
+    sts.spec.replicas = 'one';
+    broken[0].metadata.namespace = 'monitoring';
+    broken.push({ apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'x' } });
+    broken.push(structuredClone(objects[1]));
+    const problems = validateObjects(broken).join('\n');
+    expect(problems).toMatch(/StatefulSet monitoring\/tempo: .*replicas/);
+    expect(problems).toMatch(/Namespace monitoring\/monitoring: cluster-scoped object carries a namespace/);
+    expect(problems).toMatch(/Widget x\/w: no validator for this kind/);
+    expect(problems).toMatch(/ServiceAccount monitoring\/tempo: duplicate object/);
+  });
+});
