@@ -15,15 +15,16 @@ const httpUrl = (description: string) =>
   str({ description, pattern: /^https?:\/\/\S+$/, allowed: 'an http:// or https:// URL' });
 const positive = (description: string) => int({ description, min: 1 });
 
-const limits = obj(
-  {
-    maxTracesPerUser: optional(positive('Live traces a tenant may hold in memory at once. Default 10000.')),
-    maxBytesPerTrace: optional(positive('Largest trace accepted, in bytes. Default 5000000.')),
-    ingestionRateLimitBytes: optional(positive('Sustained ingestion rate per tenant, bytes per second. Default 15000000.')),
-    ingestionBurstSizeBytes: optional(positive('Ingestion burst per tenant, bytes; at least the rate. Default 20000000.')),
-    blockRetention: optional(duration('Retention of the tenant\'s blocks. Default: tempo.retention.', ['72h'])),
-  },
-  { description: 'Per-tenant limits (Tempo scoped overrides).' },
+const limitMembers = {
+  maxTracesPerUser: optional(positive('Live traces a tenant may hold in memory at once. Default 10000.')),
+  maxBytesPerTrace: optional(positive('Largest trace accepted, in bytes. Default 5000000.')),
+  ingestionRateLimitBytes: optional(positive('Sustained ingestion rate per tenant, bytes per second. Default 15000000.')),
+  ingestionBurstSizeBytes: optional(positive('Ingestion burst per tenant, bytes; at least the rate. Default 20000000.')),
+};
+const limits = obj(limitMembers, { description: 'Default per-tenant limits (Tempo scoped overrides).' });
+const tenantLimits = obj(
+  { ...limitMembers, blockRetention: optional(duration('Retention of this tenant\'s blocks. Default: tempo.retention.', ['72h'])) },
+  { description: 'Limits for one tenant; unset keys take the defaults.' },
 );
 
 const secretRef = (keyDescription: string) =>
@@ -121,7 +122,7 @@ const tempo = obj(
     retention: optional(duration('How long trace blocks are kept. Default 168h.', ['168h', '336h'])),
     limits: optional(limits),
     tenantOverrides: optional(
-      record(limits, {
+      record(tenantLimits, {
         description: 'Limits for named tenants (complete entries; Tempo does not merge them with defaults).',
         keyPattern: TENANT_ID_PATTERN,
         keyAllowed: 'a tenant id of 1-150 characters from A-Z a-z 0-9 ! - _ . * \' ( )',

@@ -178,7 +178,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     overrides: {
       per_tenant_override_config: input.overridesFile,
       per_tenant_override_period: '10s',
-      defaults: scopedOverrides({ ...input.limits, blockRetention: input.limits.blockRetention ?? input.retention }, input.generator.enabled),
+      defaults: scopedOverrides(input.limits, input.generator.enabled),
     },
   };
   if (input.version.line === '2.10') {

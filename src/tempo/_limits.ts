@@ -1,12 +1,12 @@
 import { ValidationError, invalidProp } from '../common/errors';
 import { definedOnly } from '../common/objects';
 import { goDurationToSeconds } from '../common/units';
-import { TempoLimits } from './limits';
+import { TenantLimits } from './limits';
 
 /** Limits with every field decided. */
-export type ResolvedTempoLimits = Required<TempoLimits>;
+export type ResolvedTempoLimits = Required<TenantLimits>;
 
-export const DEFAULT_LIMITS: Required<Omit<TempoLimits, 'blockRetention'>> = {
+export const DEFAULT_LIMITS: Required<Omit<TenantLimits, 'blockRetention'>> = {
   maxTracesPerUser: 10000,
   maxBytesPerTrace: 5_000_000,
   ingestionRateLimitBytes: 15_000_000,
@@ -24,7 +24,7 @@ export function validatePositiveDuration(prop: string, value: string): void {
  * Fills limits from `base` and validates them. Tempo replaces (never merges) the defaults with a
  * tenant's entry, so every tenant entry is resolved against the defaults here.
  */
-export function resolveLimits(prop: string, given: TempoLimits | undefined, base: ResolvedTempoLimits): ResolvedTempoLimits {
+export function resolveLimits(prop: string, given: TenantLimits | undefined, base: ResolvedTempoLimits): ResolvedTempoLimits {
   const limits: ResolvedTempoLimits = { ...base, ...definedOnly(given ?? {}) };
   for (const key of INTEGER_LIMITS) {
     const value = limits[key];

@@ -20,6 +20,10 @@ export interface TempoLimits {
    * @default 20000000
    */
   readonly ingestionBurstSizeBytes?: number;
+}
+
+/** Limits for one tenant: the default limits plus its own retention. */
+export interface TenantLimits extends TempoLimits {
   /**
    * How long this tenant's blocks are kept, as a Go duration.
    * @default - the stack's `retention`

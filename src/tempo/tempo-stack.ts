@@ -15,7 +15,7 @@ import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_c
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validatePositiveDuration, validateTenantId } from './_limits';
 import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS, TempoReceivers } from './_receivers';
 import { serviceAccountAnnotations, storageCredentials, storagePodLabels, validateStorage } from './_storage';
-import { TempoLimits } from './limits';
+import { TempoLimits, TenantLimits } from './limits';
 import { TempoStorage } from './storage';
 import { TempoVersion, parseTempoVersion } from './version';
 
@@ -105,7 +105,7 @@ export interface TempoStackProps {
    * restart. Without multitenancy every trace belongs to the tenant `single-tenant`.
    * @default {}
    */
-  readonly tenantOverrides?: Record<string, TempoLimits>;
+  readonly tenantOverrides?: Record<string, TenantLimits>;
   /**
    * Which receivers run; each enabled receiver gets a container and Service port.
    * @default OTLP gRPC and HTTP only
@@ -191,7 +191,8 @@ export class TempoStack extends Construct {
     if (props.storageClassName !== undefined) validateDnsLabel('storageClassName', props.storageClassName, 253);
     const retention = props.retention ?? '168h';
     validatePositiveDuration('retention', retention);
-    const limits = resolveLimits('limits', props.limits, { ...DEFAULT_LIMITS, blockRetention: retention });
+    // The stack's retention is the default tenants' retention too; tenants may override it.
+    const limits = { ...resolveLimits('limits', props.limits, { ...DEFAULT_LIMITS, blockRetention: retention }), blockRetention: retention };
     const tenantLimits: Record<string, ResolvedTempoLimits> = {};
     for (const [tenant, given] of Object.entries(props.tenantOverrides ?? {})) {
       validateTenantId('tenantOverrides key', tenant);
