@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { ValidationError, loadTracingConfig, parseTracingConfig } from '../src';
@@ -105,5 +106,33 @@ describe('config file', () => {
     expect(validate({ tempo: { storage: { backend: 'azure', storageAccountName: 'a', containerName: 'c', auth: { type: 'secret' } } } })).toBe(false);
     expect(validate({ tempo: { storage: { backend: 'local', containerName: 'c' } } })).toBe(false);
     expect(validate({ tempo: { storage: { backend: 'local' } } })).toBe(true);
+  });
+});
+
+describe('the app (cdk8s.yaml `app`)', () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'app.js')], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+    });
+
+  test('a bad config file stops the synth with exit code 1 and the key path, writing nothing', () => {
+    const file = tempFile('tempo:\n  version: "2.9.0"\n');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
+    const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toContain(`${file}: tempo.version: expected a 3.0.x or 2.10.x release such as "3.0.3" or "2.10.8", got "2.9.0"`);
+    expect(fs.readdirSync(outdir)).toEqual([]);
+  });
+
+  test('a valid config file synthesizes to CDK8S_OUTDIR', () => {
+    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\n');
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
+    const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const text = fs.readFileSync(path.join(outdir, 'rocketchat-tracing.k8s.yaml'), 'utf8');
+    expect(text).toContain('image: docker.io/grafana/tempo:2.10.8');
+    expect(text).toContain('namespace: tracing');
   });
 });
