@@ -4,7 +4,7 @@
  * modules/*, tempodb/backend/*, modules/overrides). Tempo parses strictly, so a key outside
  * this tree would crash the pod; a value of the wrong type would too.
  */
-type Leaf = 'string' | 'int' | 'bool' | 'duration';
+type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration';
 export interface KeyTree {
   readonly [key: string]: Leaf | KeyTree | readonly [KeyTree];
 }
@@ -47,37 +47,49 @@ const common: KeyTree = {
 };
 
 /** The scoped overrides shape, shared by `overrides.defaults` and each runtime-file tenant. */
-export const SCOPED_OVERRIDES: KeyTree = {
-  ingestion: { rate_strategy: 'string', rate_limit_bytes: 'int', burst_size_bytes: 'int', max_traces_per_user: 'int' },
+const scopedOverrides = (line: '3.0' | '2.10'): KeyTree => ({
+  ingestion: { rate_strategy: 'string', rate_limit_bytes: 'int', burst_size_bytes: 'int', max_traces_per_user: 'int', retry_info_enabled: 'bool' },
+  read: line === '3.0' ? { max_bytes_per_tag_values_query: 'int', max_condition_groups_per_tag_query: 'int' } : { max_bytes_per_tag_values_query: 'int' },
   global: { max_bytes_per_trace: 'int' },
   compaction: { block_retention: 'duration' },
-  metrics_generator: { processors: 'string' },
-};
+  metrics_generator: {
+    processors: 'string',
+    generate_native_histograms: 'string',
+    native_histogram_bucket_factor: 'number',
+    native_histogram_max_bucket_number: 'int',
+    native_histogram_min_reset_duration: 'duration',
+  },
+});
 
-const overrides: KeyTree = {
+const overrides = (line: '3.0' | '2.10'): KeyTree => ({
   per_tenant_override_config: 'string',
   per_tenant_override_period: 'duration',
-  defaults: SCOPED_OVERRIDES,
-};
+  defaults: scopedOverrides(line),
+});
 
 const retention: KeyTree = { compaction: { block_retention: 'duration' } };
 
 export const TEMPO_KEYS: Record<'3.0' | '2.10', KeyTree> = {
   '3.0': {
     ...common,
-    overrides,
+    overrides: overrides('3.0'),
     live_store: { wal: { path: 'string' }, shutdown_marker_dir: 'string' },
     backend_scheduler: { local_work_path: 'string' },
     backend_worker: retention,
   },
   '2.10': {
     ...common,
-    overrides,
+    overrides: overrides('2.10'),
     compactor: retention,
+    // traces_storage (for the local-blocks processor) was removed in 3.0.
+    metrics_generator: { ...(common.metrics_generator as KeyTree), traces_storage: { path: 'string' } },
   },
 };
 
-export const OVERRIDES_FILE_KEYS: KeyTree = { overrides: { '*': SCOPED_OVERRIDES } };
+export const OVERRIDES_FILE_KEYS: Record<'3.0' | '2.10', KeyTree> = {
+  '3.0': { overrides: { '*': scopedOverrides('3.0') } },
+  '2.10': { overrides: { '*': scopedOverrides('2.10') } },
+};
 
 const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
 
@@ -87,6 +99,7 @@ export function checkKeys(value: unknown, tree: KeyTree | Leaf | readonly [KeyTr
     const ok =
       tree === 'string' ? typeof value === 'string'
         : tree === 'int' ? Number.isInteger(value)
+          : tree === 'number' ? typeof value === 'number'
           : tree === 'bool' ? typeof value === 'boolean'
             : typeof value === 'string' && GO_DURATION.test(value);
     // Lists of scalars (e.g. processors) are checked element-wise.

@@ -46,7 +46,7 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
     });
 
     test('the runtime overrides file holds only scoped-format keys', () => {
-      expect(checkKeys(overrides, OVERRIDES_FILE_KEYS)).toEqual([]);
+      expect(checkKeys(overrides, OVERRIDES_FILE_KEYS[line])).toEqual([]);
     });
 
     test('the storage backend is the chosen one and no credential is written literally', () => {
@@ -81,11 +81,10 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
     });
 
     test('seed limits and retention in the scoped overrides format', () => {
-      expect(config.overrides.defaults).toEqual({
+      expect(config.overrides.defaults).toMatchObject({
         ingestion: { rate_strategy: 'local', rate_limit_bytes: 15000000, burst_size_bytes: 20000000, max_traces_per_user: 10000 },
         global: { max_bytes_per_trace: 5000000 },
         compaction: { block_retention: '168h' },
-        metrics_generator: { processors: ['service-graphs', 'span-metrics'] },
       });
       expect(config.overrides.per_tenant_override_config).toBe('/conf/overrides.yaml');
       // An empty runtime file stops Tempo from starting.
@@ -97,6 +96,26 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
         path: '/var/tempo/generator/wal',
         remote_write: [{ url: 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write', send_exemplars: true }],
       });
+    });
+
+    test('processors: service graphs and span metrics; local-blocks on 2.10 for TraceQL metrics', () => {
+      const processors = config.overrides.defaults.metrics_generator.processors;
+      if (line === '3.0') {
+        expect(processors).toEqual(['service-graphs', 'span-metrics']);
+        expect(config.metrics_generator.traces_storage).toBeUndefined();
+      } else {
+        expect(processors).toEqual(['service-graphs', 'span-metrics', 'local-blocks']);
+        expect(config.metrics_generator.traces_storage).toEqual({ path: '/var/tempo/generator/traces' });
+      }
+    });
+
+    test('overrides entries restate Tempo\'s non-zero defaults (a tenant entry is not merged)', () => {
+      const tenant = tempoFiles(synthStack({ tempo: { version, tenantOverrides: { 'single-tenant': {} } } })).overrides.overrides['single-tenant'];
+      expect(tenant).toEqual(config.overrides.defaults);
+      expect(tenant.ingestion.retry_info_enabled).toBe(true);
+      expect(tenant.read.max_bytes_per_tag_values_query).toBe(1000000);
+      expect(tenant.read.max_condition_groups_per_tag_query).toBe(line === '3.0' ? 100 : undefined);
+      expect(tenant.metrics_generator).toMatchObject({ generate_native_histograms: 'classic', native_histogram_bucket_factor: 1.1 });
     });
 
     test('streaming on, usage reporting off', () => {
@@ -223,12 +242,12 @@ describe('TempoStack Kubernetes objects', () => {
   test('metrics-generator off: no generator block and no processors', () => {
     const { config } = tempoFiles(synthStack({ tempo: { metricsGenerator: { enabled: false } } }));
     expect(config.metrics_generator).toBeUndefined();
-    expect(config.overrides.defaults.metrics_generator).toBeUndefined();
+    expect(config.overrides.defaults.metrics_generator.processors).toBeUndefined();
   });
 
   test('tenant overrides are complete entries (Tempo does not merge them with defaults)', () => {
     const { overrides } = tempoFiles(synthStack({ tempo: { retention: '240h', tenantOverrides: { 'single-tenant': { maxTracesPerUser: 50000 } } } }));
-    expect(overrides.overrides['single-tenant']).toEqual({
+    expect(overrides.overrides['single-tenant']).toMatchObject({
       ingestion: { rate_strategy: 'local', rate_limit_bytes: 15000000, burst_size_bytes: 20000000, max_traces_per_user: 50000 },
       global: { max_bytes_per_trace: 5000000 },
       compaction: { block_retention: '240h' },

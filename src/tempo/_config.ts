@@ -2,7 +2,7 @@ import { ResolvedTempoLimits } from './_limits';
 import { RECEIVER_PORTS, ReceiverName } from './_receivers';
 import { storageBackendConfig, StorageBackendConfig } from './_storage';
 import { TempoStorage } from './storage';
-import { TempoVersion } from './version';
+import { TempoLine, TempoVersion } from './version';
 
 /** Mount point of the data volume; every path Tempo writes is below it (read-only root). */
 export const DATA_DIR = '/var/tempo';
@@ -30,7 +30,12 @@ interface ReceiversConfig {
   readonly zipkin?: Endpoint;
 }
 
-/** The scoped overrides shape (`overrides.defaults` and each tenant of the runtime file). */
+/**
+ * The scoped overrides shape (`overrides.defaults` and each tenant of the runtime file). Tempo
+ * uses a tenant's entry whole, without merging `defaults` into it, so every entry this project
+ * writes restates Tempo's own non-zero defaults (from Tempo's reference manifest at each pinned
+ * tag); an omitted field would otherwise become zero (e.g. an unlimited tag-values query size).
+ */
 export interface ScopedOverrides {
   readonly ingestion: {
     // "global" would divide the limit over a distributor ring a monolith does not run.
@@ -38,13 +43,25 @@ export interface ScopedOverrides {
     readonly rate_limit_bytes: number;
     readonly burst_size_bytes: number;
     readonly max_traces_per_user: number;
+    readonly retry_info_enabled: boolean;
+  };
+  readonly read: {
+    readonly max_bytes_per_tag_values_query: number;
+    /** 3.0 only. */
+    readonly max_condition_groups_per_tag_query?: number;
   };
   readonly global: { readonly max_bytes_per_trace: number };
   readonly compaction: { readonly block_retention: string };
-  readonly metrics_generator?: { readonly processors: readonly MetricsGeneratorProcessor[] };
+  readonly metrics_generator: {
+    readonly processors?: readonly MetricsGeneratorProcessor[];
+    readonly generate_native_histograms: 'classic';
+    readonly native_histogram_bucket_factor: number;
+    readonly native_histogram_max_bucket_number: number;
+    readonly native_histogram_min_reset_duration: string;
+  };
 }
 
-export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics';
+export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
 
 interface MetricsGeneratorConfig {
   readonly registry: { readonly external_labels: Readonly<Record<string, string>> };
@@ -52,6 +69,8 @@ interface MetricsGeneratorConfig {
     readonly path: string;
     readonly remote_write: readonly { readonly url: string; readonly send_exemplars: boolean }[];
   };
+  /** 2.10 only (removed in 3.0): blocks of recent spans for the local-blocks processor. */
+  readonly traces_storage?: { readonly path: string };
 }
 
 interface CompactionRetention {
@@ -108,7 +127,15 @@ export interface TempoConfigInput {
   readonly overridesFile: string;
 }
 
-const GENERATOR_PROCESSORS: readonly MetricsGeneratorProcessor[] = ['service-graphs', 'span-metrics'];
+/**
+ * Processors per line. On 2.10, TraceQL metrics over recent data (Grafana's Traces Drilldown,
+ * `rate()` queries) are answered by the generator's local-blocks processor and fail without it;
+ * 3.0 removed that processor and answers them from the live-store.
+ */
+const GENERATOR_PROCESSORS: Readonly<Record<TempoLine, readonly MetricsGeneratorProcessor[]>> = {
+  '3.0': ['service-graphs', 'span-metrics'],
+  '2.10': ['service-graphs', 'span-metrics', 'local-blocks'],
+};
 
 function listen(receiver: ReceiverName): Endpoint {
   // Receivers bind to localhost unless told otherwise (since Tempo 2.7).
@@ -131,19 +158,30 @@ function receiversConfig(enabled: readonly ReceiverName[]): ReceiversConfig {
   });
 }
 
-/** Scoped overrides for one tenant (or the defaults), complete: Tempo does not merge entries. */
-export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean): ScopedOverrides {
+/** A complete scoped overrides entry for one tenant or the defaults. */
+export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean, line: TempoLine): ScopedOverrides {
   return {
     ingestion: {
       rate_strategy: 'local',
       rate_limit_bytes: limits.ingestionRateLimitBytes,
       burst_size_bytes: limits.ingestionBurstSizeBytes,
       max_traces_per_user: limits.maxTracesPerUser,
+      retry_info_enabled: true,
+    },
+    read: {
+      max_bytes_per_tag_values_query: 1_000_000,
+      ...(line === '3.0' ? { max_condition_groups_per_tag_query: 100 } : {}),
     },
     global: { max_bytes_per_trace: limits.maxBytesPerTrace },
     compaction: { block_retention: limits.blockRetention },
-    // The generator only processes spans of tenants whose overrides list processors.
-    ...(generatorEnabled ? { metrics_generator: { processors: GENERATOR_PROCESSORS } } : {}),
+    metrics_generator: {
+      // The generator only processes spans of tenants whose overrides list processors.
+      ...(generatorEnabled ? { processors: GENERATOR_PROCESSORS[line] } : {}),
+      generate_native_histograms: 'classic',
+      native_histogram_bucket_factor: 1.1,
+      native_histogram_max_bucket_number: 100,
+      native_histogram_min_reset_duration: '15m',
+    },
   };
 }
 
@@ -166,6 +204,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
             path: `${DATA_DIR}/generator/wal`,
             remote_write: [{ url: input.generator.remoteWriteUrl, send_exemplars: input.generator.sendExemplars }],
           },
+          ...(input.version.line === '2.10' ? { traces_storage: { path: `${DATA_DIR}/generator/traces` } } : {}),
         },
       }
       : {}),
@@ -178,7 +217,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     overrides: {
       per_tenant_override_config: input.overridesFile,
       per_tenant_override_period: '10s',
-      defaults: scopedOverrides(input.limits, input.generator.enabled),
+      defaults: scopedOverrides(input.limits, input.generator.enabled, input.version.line),
     },
   };
   if (input.version.line === '2.10') {
@@ -198,10 +237,14 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
 }
 
 /** Builds the runtime overrides file; each tenant entry is complete (defaults merged in). */
-export function buildOverridesFile(tenants: Readonly<Record<string, ResolvedTempoLimits>>, generatorEnabled: boolean): TempoOverridesFile {
+export function buildOverridesFile(
+  tenants: Readonly<Record<string, ResolvedTempoLimits>>,
+  generatorEnabled: boolean,
+  line: TempoLine,
+): TempoOverridesFile {
   const overrides: Record<string, ScopedOverrides> = {};
   for (const tenant of Object.keys(tenants).sort()) {
-    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled);
+    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled, line);
   }
   return { overrides };
 }

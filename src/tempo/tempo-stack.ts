@@ -248,7 +248,7 @@ export class TempoStack extends Construct {
         overridesFile: `${CONFIG_DIR}/${OVERRIDES_FILE}`,
       }),
     );
-    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled));
+    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled, this.version.line));
     const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
