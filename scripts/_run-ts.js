@@ -1,13 +1,13 @@
 // Runs a TypeScript entry of this repository without ts-node's start-up cost: esbuild bundles
 // it (packages from node_modules stay external) into a cache file that is rebuilt only when a
-// file under src/ or imports/ is newer than it.
+// file under src/, imports/, scripts/ or test/ is newer than it.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'rocketchat-tracing');
-const sourceDirs = ['src', 'imports'].map((d) => path.join(root, d));
+const sourceDirs = ['src', 'imports', 'scripts', 'test'].map((d) => path.join(root, d));
 
 function newestMtime(dir) {
   let newest = fs.statSync(dir).mtimeMs;

@@ -1,20 +1,10 @@
-// Synthesizes the stack for each supported Tempo version and storage choice into
+// Synthesizes the stack, every receiver on, for each supported Tempo version and storage choice into
 // `<outdir>/<version>-<storage>/rocketchat-tracing.k8s.yaml`, for strict schema checks.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { TEMPO_PINNED_VERSIONS, TempoStorage, TracingStack } from '../src';
-
-const STORAGES: Record<string, TempoStorage> = {
-  local: { backend: 'local' },
-  'azure-workload-identity': {
-    backend: 'azure',
-    storageAccountName: 'tracesacct',
-    containerName: 'tempo',
-    auth: { type: 'workloadIdentity', clientId: '00000000-0000-0000-0000-000000000000' },
-  },
-  'azure-account-key': { backend: 'azure', storageAccountName: 'tracesacct', containerName: 'tempo', auth: { type: 'secret', secretName: 'tempo-azure' } },
-};
+import { TEMPO_PINNED_VERSIONS, TracingStack } from '../src';
+import { ALL_RECEIVERS, STORAGES } from '../test/fixtures';
 
 export function synthVariants(outdir: string): string[] {
   const dirs: string[] = [];
@@ -24,10 +14,10 @@ export function synthVariants(outdir: string): string[] {
         tempo: {
           version,
           storage,
-          receivers: { jaegerGrpc: true, jaegerThriftHttp: true, jaegerThriftCompact: true, jaegerThriftBinary: true, zipkin: true },
+          receivers: ALL_RECEIVERS,
         },
       });
-      const dir = path.join(outdir, `${version}-${name}`);
+      const dir = path.join(outdir, `${version}-${name.replace(/ /g, '-')}`);
       fs.mkdirSync(dir, { recursive: true });
       fs.writeFileSync(path.join(dir, 'rocketchat-tracing.k8s.yaml'), Yaml.stringify(...Testing.synth(chart)));
       dirs.push(dir);

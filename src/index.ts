@@ -1,6 +1,7 @@
 export * from './common/errors';
 export * from './common/resources';
 export * from './tempo/limits';
+export * from './tempo/receivers';
 export * from './tempo/storage';
 export * from './tempo/tempo-stack';
 export * from './tempo/version';

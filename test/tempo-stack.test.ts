@@ -1,33 +1,9 @@
 import { Chart, Testing } from 'cdk8s';
 import { TempoStack, TempoStorage, TracingStackProps } from '../src';
+import { ALL_RECEIVERS, STORAGES } from './fixtures';
 import { OVERRIDES_FILE_KEYS, TEMPO_KEYS, checkKeys } from './tempo-config-schema';
 import { findObject, synthStack, tempoContainer, tempoFiles } from './util';
 import { validateObjects } from './validate-objects';
-
-const ALL_RECEIVERS = {
-  otlpGrpc: true,
-  otlpHttp: true,
-  jaegerGrpc: true,
-  jaegerThriftHttp: true,
-  jaegerThriftCompact: true,
-  jaegerThriftBinary: true,
-  zipkin: true,
-};
-
-const STORAGES: Record<string, TempoStorage> = {
-  local: { backend: 'local' },
-  'azure workload identity': {
-    backend: 'azure',
-    storageAccountName: 'tracesacct',
-    containerName: 'tempo',
-    auth: { type: 'workloadIdentity', clientId: '11111111-2222-3333-4444-555555555555' },
-  },
-  'azure account key': { backend: 'azure', storageAccountName: 'tracesacct', containerName: 'tempo', auth: { type: 'secret', secretName: 'tempo-azure' } },
-  's3 access key': { backend: 's3', bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', auth: { type: 'secret', secretName: 'tempo-s3' } },
-  's3 iam role': { backend: 's3', bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', auth: { type: 'iamRole', roleArn: 'arn:aws:iam::123456789012:role/tempo' } },
-  'gcs key': { backend: 'gcs', bucketName: 'traces', auth: { type: 'secret', secretName: 'tempo-gcs' } },
-  'gcs workload identity': { backend: 'gcs', bucketName: 'traces', auth: { type: 'workloadIdentity', serviceAccount: 'tempo@proj.iam.gserviceaccount.com' } },
-};
 
 describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
   const line = version.startsWith('3.0') ? '3.0' : '2.10';

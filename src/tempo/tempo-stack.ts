@@ -13,9 +13,10 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { goMemLimit, quantityToBytes } from '../common/units';
 import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_config';
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validatePositiveDuration, validateTenantId } from './_limits';
-import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS, TempoReceivers } from './_receivers';
+import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
 import { serviceAccountAnnotations, storageCredentials, storagePodLabels, validateStorage } from './_storage';
 import { TempoLimits, TenantLimits } from './limits';
+import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
 import { TempoVersion, parseTempoVersion } from './version';
 
