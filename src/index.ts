@@ -1,9 +1,11 @@
-export * from './common/errors';
-export * from './common/resources';
+export { ValidationError } from './common/errors';
+export type { ContainerResources } from './common/resources';
 export * from './tempo/limits';
 export * from './tempo/receivers';
 export * from './tempo/storage';
 export * from './tempo/tempo-stack';
-export * from './tempo/version';
+export { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS } from './tempo/version';
+export type { TempoLine, TempoVersion } from './tempo/version';
 export * from './tracing-stack';
-export * from './config/load-config';
+export { CONFIG_FILE_ENV, ConfigFileError, DEFAULT_CONFIG_FILE, loadTracingConfig, parseTracingConfig, tracingConfigJsonSchema } from './config/load-config';
+export type { TracingConfig } from './config/load-config';

@@ -1,18 +1,22 @@
 import { App } from 'cdk8s';
 import { ValidationError } from './common/errors';
-import { loadTracingConfig } from './config/load-config';
+import { ConfigFileError, loadTracingConfig } from './config/load-config';
 import { TracingStack } from './tracing-stack';
 
 /** The chart id: the synthesized file is `dist/rocketchat-tracing.k8s.yaml`. */
 export const CHART_ID = 'rocketchat-tracing';
 
+let configFile: string | undefined;
 try {
-  const { props } = loadTracingConfig();
+  const { props, file } = loadTracingConfig();
+  configFile = file;
   const app = new App();
   new TracingStack(app, CHART_ID, props);
   app.synth();
 } catch (error) {
   if (!(error instanceof ValidationError)) throw error;
-  process.stderr.write(`error: ${error.message}\n`);
+  // The constructs' own checks name the prop path, which is the key path in the config file.
+  const where = configFile && !(error instanceof ConfigFileError) ? `${configFile}: ` : '';
+  process.stderr.write(`error: ${where}${error.message}\n`);
   process.exit(1);
 }

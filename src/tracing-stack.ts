@@ -1,11 +1,13 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { PART_OF } from './common/labels';
-import { validateDnsLabel } from './common/names';
+import { DEFAULT_NAMESPACE } from './common/defaults';
+import { ValidationError, optionalBoolean } from './common/errors';
+import { FORMATS, checkFormat } from './common/formats';
+import { projectLabels } from './common/labels';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
-export interface TracingStackProps extends Omit<ChartProps, 'namespace' | 'labels'> {
+export interface TracingStackProps {
   /**
    * Namespace of the tracing stack.
    * @default 'monitoring'
@@ -18,14 +20,14 @@ export interface TracingStackProps extends Omit<ChartProps, 'namespace' | 'label
   readonly createNamespace?: boolean;
   /**
    * Tempo settings; `namespace` comes from the stack.
-   * @default - see TempoStackProps
+   * @default - the TempoStackProps defaults
    */
   readonly tempo?: Omit<TempoStackProps, 'namespace'>;
 }
 
 /**
  * The whole tracing stack as one chart: the namespace and Tempo, wired to each other by typed
- * attributes. Synthesizes to one file with objects in dependency order.
+ * attributes. Synthesizes to one file with the Namespace first.
  */
 export class TracingStack extends Chart {
   /** Tempo. */
@@ -33,31 +35,41 @@ export class TracingStack extends Chart {
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     // The chart itself gets no namespace: cdk8s would stamp it on cluster-scoped objects too.
-    super(scope, id, { disableResourceNameHashes: true, ...props, namespace: undefined });
-    const namespace = validateDnsLabel('namespace', props.namespace ?? 'monitoring');
+    super(scope, id);
+    const namespace = checkFormat('namespace', props.namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
+    const createNamespace = optionalBoolean('createNamespace', props.createNamespace, true);
 
-    const namespaceObject = props.createNamespace === false
-      ? undefined
-      : new k8s.KubeNamespace(this, 'Namespace', {
+    const namespaceObject = createNamespace
+      ? new k8s.KubeNamespace(this, 'Namespace', {
         metadata: {
           name: namespace,
           labels: {
-            'app.kubernetes.io/part-of': PART_OF,
-            'app.kubernetes.io/managed-by': 'cdk8s',
+            ...projectLabels(),
             // Warn and audit only: the namespace is often shared with kube-prometheus-stack,
             // whose node-exporter cannot meet "restricted".
             'pod-security.kubernetes.io/warn': 'restricted',
             'pod-security.kubernetes.io/audit': 'restricted',
           },
         },
-      });
+      })
+      : undefined;
 
-    this.tempo = new TempoStack(this, 'Tempo', { ...props.tempo, namespace });
+    this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, namespace }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {
         if (child !== namespaceObject) child.node.addDependency(namespaceObject);
       }
     }
+  }
+}
+
+/** Runs `build`, reporting its validation errors under `prop` (`retention` → `tempo.retention`). */
+function underProp<T>(prop: string, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ValidationError) throw new ValidationError(`${prop}.${error.message}`);
+    throw error;
   }
 }

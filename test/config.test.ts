@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import Ajv from 'ajv';
 import { parse } from 'yaml';
-import { ValidationError, loadTracingConfig, parseTracingConfig } from '../src';
+import { ConfigFileError, ValidationError, loadTracingConfig, parseTracingConfig } from '../src';
 import { tracingConfigJsonSchema } from '../src/config/load-config';
 import { synthStack, tempoFiles } from './util';
 import { validateObjects } from './validate-objects';
@@ -21,7 +21,7 @@ function tempFile(content: string): string {
 }
 
 describe('config file', () => {
-  test('no file: the defaults (seed setup)', () => {
+  test('no file: the defaults', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-empty-'));
     const cwd = process.cwd();
     process.chdir(dir);
@@ -62,13 +62,13 @@ describe('config file', () => {
     }
     const lines = message.split('\n').slice(1).map((l) => l.trim());
     expect(lines).toEqual([
-      `${file}: namespace: expected an RFC 1123 label (lowercase letters, digits and "-"), got "Monitoring"`,
+      `${file}: namespace: expected an RFC 1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters), got "Monitoring"`,
       `${file}: tempo.retension: unknown key; allowed keys under tempo: name, version, storage, volumeSize, storageClassName, retention, limits, tenantOverrides, receivers, metricsGenerator, resources, serviceMonitor, usageReporting, logLevel`,
       `${file}: tempo.storage.containerName: required key is missing`,
       `${file}: tempo.storage.auth.secretName: required key is missing`,
-      `${file}: tempo.volumeSize: expected a Kubernetes quantity such as "1Gi" or "512Mi", got number 20`,
-      `${file}: tempo.retention: expected a Go duration such as "168h" or "30m" (no "d" unit), got "7d"`,
-      `${file}: tempo.limits.maxTracesPerUser: expected an integer >= 1, got "10000"`,
+      `${file}: tempo.volumeSize: expected a Kubernetes quantity such as "1Gi", "512Mi" or "500M", got number 20`,
+      `${file}: tempo.retention: expected a duration in whole hours, minutes and seconds such as "168h" or "72h30m" (no "d", no fractions), got "7d"`,
+      `${file}: tempo.limits.maxTracesPerUser: expected an integer from 1 to 9007199254740991, got "10000"`,
     ]);
   });
 
@@ -98,14 +98,51 @@ describe('config file', () => {
     expect(JSON.parse(fs.readFileSync(SCHEMA_FILE, 'utf8'))).toEqual(tracingConfigJsonSchema());
   });
 
-  test('the JSON Schema accepts the example and refuses what the loader refuses', () => {
+  // Values the editor (JSON Schema) and the synth (loader) must judge alike.
+  const AGREEMENT: [string, unknown, boolean][] = [
+    ['the example', parse(fs.readFileSync(EXAMPLE, 'utf8')), true],
+    ['nothing', {}, true],
+    ['a misspelt key', { tempo: { retension: '168h' } }, false],
+    ['retention in days', { tempo: { retention: '7d' } }, false],
+    ['fractional retention', { tempo: { retention: '1.5h' } }, false],
+    ['composite retention', { tempo: { retention: '72h30m' } }, true],
+    ['an empty value', { tempo: { retention: null } }, false],
+    ['a version of another line', { tempo: { version: '2.9.0' } }, false],
+    ['a later patch', { tempo: { version: '3.0.4' } }, true],
+    ['a secret without its name', { tempo: { storage: { backend: 'azure', storageAccountName: 'acct1', containerName: 'tempo', auth: { type: 'secret' } } } }, false],
+    ['a key of another backend', { tempo: { storage: { backend: 'local', containerName: 'c' } } }, false],
+    ['local storage', { tempo: { storage: { backend: 'local' } } }, true],
+    ['an unknown backend', { tempo: { storage: { backend: 'constructor' } } }, false],
+    ['a built-in object key', { tempo: { toString: 5 } }, false],
+    ['a tenant multitenancy never routes to', { tempo: { tenantOverrides: { 'team-a': {} } } }, false],
+    ['the single tenant', { tempo: { tenantOverrides: { 'single-tenant': { blockRetention: '72h' } } } }, true],
+    ['a zero limit', { tempo: { limits: { maxTracesPerUser: 0 } } }, false],
+    ['a fractional limit', { tempo: { limits: { maxTracesPerUser: 1.5 } } }, false],
+    ['a dotted storage class', { tempo: { storageClassName: 'gp3.encrypted' } }, true],
+    ['a Service name starting with a digit', { tempo: { name: '1tempo' } }, false],
+    ['a Go-only scrape interval', { tempo: { serviceMonitor: { interval: '500us' } } }, false],
+    ['a log level', { tempo: { logLevel: 'warn' } }, true],
+  ];
+
+  test.each(AGREEMENT)('JSON Schema and loader agree on %s', (_name, value, valid) => {
     const validate = new Ajv({ strict: true, allErrors: true }).compile(tracingConfigJsonSchema());
-    expect(validate(parse(fs.readFileSync(EXAMPLE, 'utf8')))).toBe(true);
-    expect(validate({ tempo: { retension: '168h' } })).toBe(false);
-    expect(validate({ tempo: { retention: '7d' } })).toBe(false);
-    expect(validate({ tempo: { storage: { backend: 'azure', storageAccountName: 'a', containerName: 'c', auth: { type: 'secret' } } } })).toBe(false);
-    expect(validate({ tempo: { storage: { backend: 'local', containerName: 'c' } } })).toBe(false);
-    expect(validate({ tempo: { storage: { backend: 'local' } } })).toBe(true);
+    expect(validate(value)).toBe(valid);
+    const load = () => parseTracingConfig(value, 'f.yaml');
+    if (valid) expect(load).not.toThrow();
+    else expect(load).toThrow(ConfigFileError);
+  });
+
+  test('a key named after a built-in object member is an unknown key, not a crash', () => {
+    expect(() => parseTracingConfig({ tempo: { storage: { backend: 'constructor' } } }, 'f.yaml')).toThrow(
+      'f.yaml: tempo.storage.backend: expected one of "local", "azure", "s3", "gcs", got "constructor"',
+    );
+    expect(() => parseTracingConfig({ tempo: { toString: 5 } }, 'f.yaml')).toThrow('f.yaml: tempo.toString: unknown key');
+    const file = tempFile('tempo:\n  __proto__:\n    retention: 1h\n');
+    expect(() => loadTracingConfig({ TRACING_CONFIG: file })).toThrow(/tempo\.__proto__: unknown key/);
+  });
+
+  test('an empty value is refused rather than silently taken as the default', () => {
+    expect(() => parseTracingConfig({ tempo: { retention: null } }, 'f.yaml')).toThrow('f.yaml: tempo.retention: expected a duration in whole hours');
   });
 });
 
@@ -116,12 +153,21 @@ describe('the app (cdk8s.yaml `app`)', () => {
       encoding: 'utf8',
     });
 
+  test('a construct check names the file and the key path too', () => {
+    const file = tempFile('tempo:\n  limits:\n    ingestionRateLimitBytes: 30000000\n');
+    const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-')) });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toBe(
+      `error: ${file}: tempo.limits.ingestionBurstSizeBytes must be at least limits.ingestionRateLimitBytes (30000000), got 20000000\n`,
+    );
+  });
+
   test('a bad config file stops the synth with exit code 1 and the key path, writing nothing', () => {
     const file = tempFile('tempo:\n  version: "2.9.0"\n');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
     const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
     expect(result.status).toBe(1);
-    expect(result.stderr).toContain(`${file}: tempo.version: expected a 3.0.x or 2.10.x release such as "3.0.3" or "2.10.8", got "2.9.0"`);
+    expect(result.stderr).toContain(`${file}: tempo.version: expected a release of a supported line, 3.0.x or 2.10.x (pinned: 3.0.3, 2.10.8), got "2.9.0"`);
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 

@@ -24,5 +24,5 @@ export const STORAGES: Record<string, TempoStorage> = {
   's3 access key': { backend: 's3', bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', region: 'eu-west-1', auth: { type: 'secret', secretName: 'tempo-s3' } },
   's3 iam role': { backend: 's3', bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', auth: { type: 'iamRole', roleArn: 'arn:aws:iam::123456789012:role/tempo' } },
   'gcs key': { backend: 'gcs', bucketName: 'traces', auth: { type: 'secret', secretName: 'tempo-gcs' } },
-  'gcs workload identity': { backend: 'gcs', bucketName: 'traces', auth: { type: 'workloadIdentity', serviceAccount: 'tempo@proj.iam.gserviceaccount.com' } },
+  'gcs workload identity': { backend: 'gcs', bucketName: 'traces', auth: { type: 'workloadIdentity', serviceAccount: 'tempo-traces@my-project.iam.gserviceaccount.com' } },
 };

@@ -4,7 +4,9 @@
  * modules/*, tempodb/backend/*, modules/overrides). Tempo parses strictly, so a key outside
  * this tree would crash the pod; a value of the wrong type would too.
  */
-type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration';
+// 'duration': a Go duration; 'retention': also a Prometheus duration (overrides are parsed with
+// Prometheus' rules), so whole hours/minutes/seconds only.
+type Leaf = 'string' | 'int' | 'number' | 'bool' | 'duration' | 'retention';
 export interface KeyTree {
   readonly [key: string]: Leaf | KeyTree | readonly [KeyTree];
 }
@@ -51,7 +53,7 @@ const scopedOverrides = (line: '3.0' | '2.10'): KeyTree => ({
   ingestion: { rate_strategy: 'string', rate_limit_bytes: 'int', burst_size_bytes: 'int', max_traces_per_user: 'int', retry_info_enabled: 'bool' },
   read: line === '3.0' ? { max_bytes_per_tag_values_query: 'int', max_condition_groups_per_tag_query: 'int' } : { max_bytes_per_tag_values_query: 'int' },
   global: { max_bytes_per_trace: 'int' },
-  compaction: { block_retention: 'duration' },
+  compaction: { block_retention: 'retention' },
   metrics_generator: {
     processors: 'string',
     generate_native_histograms: 'string',
@@ -67,7 +69,7 @@ const overrides = (line: '3.0' | '2.10'): KeyTree => ({
   defaults: scopedOverrides(line),
 });
 
-const retention: KeyTree = { compaction: { block_retention: 'duration' } };
+const retention: KeyTree = { compaction: { block_retention: 'retention' } };
 
 export const TEMPO_KEYS: Record<'3.0' | '2.10', KeyTree> = {
   '3.0': {
@@ -92,6 +94,7 @@ export const OVERRIDES_FILE_KEYS: Record<'3.0' | '2.10', KeyTree> = {
 };
 
 const GO_DURATION = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
+const RETENTION = /^(?=\d)(\d+h)?(\d+m)?(\d+s)?$/;
 
 /** Returns `path: problem` for every key outside `tree` and every value of the wrong type. */
 export function checkKeys(value: unknown, tree: KeyTree | Leaf | readonly [KeyTree], path = ''): string[] {
@@ -101,7 +104,8 @@ export function checkKeys(value: unknown, tree: KeyTree | Leaf | readonly [KeyTr
         : tree === 'int' ? Number.isInteger(value)
           : tree === 'number' ? typeof value === 'number'
           : tree === 'bool' ? typeof value === 'boolean'
-            : typeof value === 'string' && GO_DURATION.test(value);
+            : tree === 'retention' ? typeof value === 'string' && RETENTION.test(value)
+              : typeof value === 'string' && GO_DURATION.test(value);
     // Lists of scalars (e.g. processors) are checked element-wise.
     if (!ok && Array.isArray(value)) return value.flatMap((v, i) => checkKeys(v, tree, `${path}[${i}]`));
     return ok ? [] : [`${path}: expected ${tree}, got ${JSON.stringify(value)}`];

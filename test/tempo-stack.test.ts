@@ -56,7 +56,7 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
       });
     });
 
-    test('seed limits and retention in the scoped overrides format', () => {
+    test('default limits and retention in the scoped overrides format', () => {
       expect(config.overrides.defaults).toMatchObject({
         ingestion: { rate_strategy: 'local', rate_limit_bytes: 15000000, burst_size_bytes: 20000000, max_traces_per_user: 10000 },
         global: { max_bytes_per_trace: 5000000 },
@@ -70,7 +70,7 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
     test('metrics-generator remote-writes to kube-prometheus-stack with exemplars', () => {
       expect(config.metrics_generator.storage).toEqual({
         path: '/var/tempo/generator/wal',
-        remote_write: [{ url: 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write', send_exemplars: true }],
+        remote_write: [{ url: 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090/api/v1/write', send_exemplars: true }],
       });
     });
 
@@ -150,7 +150,7 @@ describe('TempoStack Kubernetes objects', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
   });
 
-  test('seed resources 500m / 1Gi and GOMEMLIMIT below the memory limit', () => {
+  test('default resources 500m / 1Gi and GOMEMLIMIT below the memory limit', () => {
     expect(container.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
     expect(container.env).toContainEqual({ name: 'GOMEMLIMIT', value: '870MiB' });
   });
@@ -167,11 +167,11 @@ describe('TempoStack Kubernetes objects', () => {
     expect(container.ports).toContainEqual({ name: 'http', containerPort: 3200, protocol: 'TCP' });
   });
 
-  test('a config change changes the pod template (rolls the pod)', () => {
-    const other = findObject(synthStack({ tempo: { retention: '72h' } }), 'StatefulSet', 'tempo');
-    const checksum = (s: typeof sts) => s.spec.template.metadata.annotations['checksum/config'];
-    expect(checksum(sts)).toMatch(/^[0-9a-f]{64}$/);
-    expect(checksum(other)).not.toBe(checksum(sts));
+  test('a tempo.yaml change rolls the pod; a tenant overrides change does not (Tempo re-reads it)', () => {
+    const checksum = (props: TracingStackProps) => findObject(synthStack(props), 'StatefulSet', 'tempo').spec.template.metadata.annotations['checksum/config'];
+    expect(checksum({})).toMatch(/^[0-9a-f]{64}$/);
+    expect(checksum({ tempo: { retention: '72h' } })).not.toBe(checksum({}));
+    expect(checksum({ tempo: { tenantOverrides: { 'single-tenant': { maxTracesPerUser: 1 } } } })).toBe(checksum({}));
   });
 
   test('Service ports: HTTP 3200 and gRPC 9095 plus one named port per enabled receiver', () => {
@@ -287,9 +287,9 @@ describe('storage credentials', () => {
 describe('typed attributes', () => {
   test('endpoints for other constructs', () => {
     const tempo = new TempoStack(Testing.chart(), 'Tempo', { namespace: 'tracing' });
-    expect(tempo.queryUrl).toBe('http://tempo.tracing.svc.cluster.local:3200');
-    expect(tempo.otlpGrpcEndpoint).toBe('tempo.tracing.svc.cluster.local:4317');
-    expect(tempo.otlpHttpEndpoint).toBe('http://tempo.tracing.svc.cluster.local:4318');
+    expect(tempo.queryUrl).toBe('http://tempo.tracing.svc:3200');
+    expect(tempo.otlpGrpcEndpoint).toBe('tempo.tracing.svc:4317');
+    expect(tempo.otlpHttpEndpoint).toBe('http://tempo.tracing.svc:4318');
     expect(tempo.serviceName).toBe('tempo');
     expect(tempo.namespace).toBe('tracing');
   });

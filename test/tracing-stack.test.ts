@@ -56,10 +56,6 @@ describe('TracingStack (default, as `cdk8s synth` emits it)', () => {
     expect(kinds).not.toContain('Namespace');
   });
 
-  test('resource names carry no hashes', () => {
-    for (const o of objects) expect(o.metadata.name).not.toMatch(/-[0-9a-f]{8}$/);
-  });
-
 });
 
 describe('dist/', () => {

@@ -17,6 +17,48 @@ const MODELS: Record<string, () => new (data: any) => { validate(): void }> = {
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 
+// What the API server enforces beyond the models: object names, label syntax, port names.
+const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const DNS_LABEL = /^(?=.{1,63}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const RFC1035_LABEL = /^(?=.{1,63}$)[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_KEY = /^(([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*)\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(?=.{0,63}$)([A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?$/;
+// IANA_SVC_NAME: at most 15 characters, at least one letter, no leading, trailing or double "-".
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]+(-[a-z0-9]+)*$/;
+const NAME_RULES: Record<string, [RegExp, string]> = {
+  Namespace: [DNS_LABEL, 'an RFC 1123 label'],
+  Service: [RFC1035_LABEL, 'an RFC 1035 label'],
+};
+
+function apiServerRules(obj: K8sObject): string[] {
+  const problems: string[] = [];
+  const [namePattern, nameRule] = NAME_RULES[obj.kind] ?? [DNS_SUBDOMAIN, 'an RFC 1123 subdomain'];
+  if (!namePattern.test(obj.metadata.name)) problems.push(`metadata.name must be ${nameRule}`);
+  const labelSets: [string, Record<string, string> | undefined][] = [
+    ['metadata.labels', obj.metadata.labels],
+    ['spec.template.metadata.labels', obj.spec?.template?.metadata?.labels],
+    ['spec.selector.matchLabels', obj.spec?.selector?.matchLabels],
+  ];
+  for (const [where, labels] of labelSets) {
+    for (const [key, value] of Object.entries(labels ?? {})) {
+      if (!LABEL_KEY.test(key)) problems.push(`${where}: ${key} must be a label key`);
+      if (!LABEL_VALUE.test(value)) problems.push(`${where}.${key} must be a label value`);
+    }
+  }
+  const portLists: [string, { name?: string }[] | undefined][] = [['spec.ports', obj.spec?.ports]];
+  for (const [i, c] of (obj.spec?.template?.spec?.containers ?? []).entries()) portLists.push([`containers[${i}].ports`, c.ports]);
+  for (const [where, ports] of portLists) {
+    const names = new Set<string>();
+    for (const [i, port] of (ports ?? []).entries()) {
+      if (port.name === undefined) continue;
+      if (!PORT_NAME.test(port.name)) problems.push(`${where}[${i}].name must be an IANA service name (at most 15 characters)`);
+      if (names.has(port.name)) problems.push(`${where}[${i}].name is not unique`);
+      names.add(port.name);
+    }
+  }
+  return problems;
+}
+
 /** Returns one message per problem; empty when every object is valid. */
 export function validateObjects(objects: K8sObject[]): string[] {
   const problems: string[] = [];
@@ -35,6 +77,7 @@ export function validateObjects(objects: K8sObject[]): string[] {
     } catch (error) {
       problems.push(`${id}: ${(error as Error).message}`);
     }
+    for (const problem of apiServerRules(obj)) problems.push(`${id}: ${problem}`);
     if (CLUSTER_SCOPED.has(obj.kind) && obj.metadata.namespace !== undefined) {
       problems.push(`${id}: cluster-scoped object carries a namespace`);
     }

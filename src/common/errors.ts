@@ -24,3 +24,18 @@ export function describeValue(value: unknown): string {
 export function invalidProp(prop: string, allowed: string, got: unknown): never {
   throw new ValidationError(`${prop} must be ${allowed}, got ${describeValue(got)}`);
 }
+
+/** Returns a boolean prop or its default; refuses other types (possible from JavaScript). */
+export function optionalBoolean(prop: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') invalidProp(prop, 'true or false', value);
+  return value as boolean;
+}
+
+/** Returns `value` when it is one of `allowed`. */
+export function checkOneOf<T extends string>(prop: string, value: unknown, allowed: readonly T[]): T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    invalidProp(prop, `one of ${allowed.map((a) => `"${a}"`).join(', ')}`, value);
+  }
+  return value as T;
+}

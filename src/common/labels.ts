@@ -24,12 +24,12 @@ export function selectorLabels(options: ComponentLabelsOptions): Record<string, 
   };
 }
 
+/** Labels on every object this project emits. */
+export function projectLabels(): Record<string, string> {
+  return { 'app.kubernetes.io/part-of': PART_OF, 'app.kubernetes.io/managed-by': 'cdk8s' };
+}
+
 /** The recommended `app.kubernetes.io/*` labels for every object of a component. */
 export function standardLabels(options: ComponentLabelsOptions): Record<string, string> {
-  return {
-    ...selectorLabels(options),
-    'app.kubernetes.io/version': options.version,
-    'app.kubernetes.io/part-of': PART_OF,
-    'app.kubernetes.io/managed-by': 'cdk8s',
-  };
+  return { ...selectorLabels(options), 'app.kubernetes.io/version': options.version, ...projectLabels() };
 }

@@ -3,15 +3,30 @@ import { ValidationError } from './errors';
 import { definedOnly } from './objects';
 import { cpuToMillis, quantityToBytes } from './units';
 
-/** CPU and memory for a container. Every container gets both requests and limits. */
+/**
+ * CPU and memory for a container. Every container gets both requests and limits; each field
+ * left out takes the default of the construct it is given to.
+ */
 export interface ContainerResources {
-  /** CPU request, e.g. `500m`. */
+  /**
+   * CPU request, e.g. `500m`.
+   * @default - the construct's default
+   */
   readonly cpuRequest?: string;
-  /** CPU limit, e.g. `1`. */
+  /**
+   * CPU limit, e.g. `1`.
+   * @default - the construct's default
+   */
   readonly cpuLimit?: string;
-  /** Memory request, e.g. `1Gi`. */
+  /**
+   * Memory request, e.g. `1Gi`.
+   * @default - the construct's default
+   */
   readonly memoryRequest?: string;
-  /** Memory limit, e.g. `1Gi`. Also sets GOMEMLIMIT for Go programs. */
+  /**
+   * Memory limit, e.g. `1Gi`. Also sets GOMEMLIMIT for Go programs.
+   * @default - the construct's default
+   */
   readonly memoryLimit?: string;
 }
 

@@ -1,52 +1,53 @@
-import { invalidProp } from './errors';
+import { ValidationError, invalidProp } from './errors';
+import { FORMATS, checkFormat } from './formats';
 
-const BINARY_SUFFIX: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
-const DECIMAL_SUFFIX: Record<string, number> = { '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
-export const QUANTITY_PATTERN = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|Ei|k|M|G|T|P|E)?$/;
-export const CPU_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|[0-9]+m)$/;
-// Go's time.ParseDuration units; Tempo reads every duration through it.
-export const GO_DURATION_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?(?:ns|us|µs|ms|s|m|h))+$/;
-const DURATION_UNIT_SECONDS: Record<string, number> = { ns: 1e-9, us: 1e-6, µs: 1e-6, ms: 1e-3, s: 1, m: 60, h: 3600 };
+const BYTES_PER_UNIT: Record<string, number> = {
+  '': 1,
+  k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18,
+  Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60,
+};
+const SECONDS_PER_UNIT: Record<string, number> = { h: 3600, m: 60, s: 1 };
 
 /** Parses a Kubernetes memory/storage quantity (`1Gi`, `500M`, `1073741824`) into bytes. */
 export function quantityToBytes(prop: string, quantity: string): number {
-  const match = typeof quantity === 'string' ? QUANTITY_PATTERN.exec(quantity) : null;
-  if (!match) {
-    return invalidProp(prop, 'a Kubernetes quantity such as "1Gi", "512Mi" or "500M"', quantity);
-  }
-  const factor = BINARY_SUFFIX[match[2] ?? ''] ?? DECIMAL_SUFFIX[match[2] ?? ''];
-  const bytes = Number(match[1]) * factor;
+  const match = FORMATS.quantity.pattern.exec(checkFormat(prop, quantity, FORMATS.quantity))!;
+  const bytes = Number(match[1]) * BYTES_PER_UNIT[match[3] ?? ''];
   if (bytes <= 0) return invalidProp(prop, 'greater than zero', quantity);
   return bytes;
 }
 
 /** Parses a Kubernetes CPU quantity (`500m`, `1`, `0.5`) into millicores. */
 export function cpuToMillis(prop: string, cpu: string): number {
-  if (typeof cpu !== 'string' || !CPU_PATTERN.test(cpu)) {
-    return invalidProp(prop, 'a CPU quantity such as "500m" or "1"', cpu);
-  }
+  checkFormat(prop, cpu, FORMATS.cpu);
   const millis = cpu.endsWith('m') ? Number(cpu.slice(0, -1)) : Number(cpu) * 1000;
   if (millis <= 0) return invalidProp(prop, 'greater than zero', cpu);
   return millis;
 }
 
-/** Parses a Go duration (`168h`, `1h30m`, `90s`) into seconds. */
-export function goDurationToSeconds(prop: string, duration: string): number {
-  if (typeof duration !== 'string' || !GO_DURATION_PATTERN.test(duration)) {
-    return invalidProp(prop, 'a Go duration such as "168h", "72h" or "30m"', duration);
-  }
+/** Parses a retention (`168h`, `72h30m`) into seconds; it must be positive. */
+export function retentionToSeconds(prop: string, retention: string): number {
+  checkFormat(prop, retention, FORMATS.retention);
   let seconds = 0;
-  for (const [, amount, unit] of duration.matchAll(/([0-9.]+)(ns|us|µs|ms|s|m|h)/g)) {
-    seconds += Number(amount) * DURATION_UNIT_SECONDS[unit];
-  }
+  for (const [, amount, unit] of retention.matchAll(/(\d+)([hms])/g)) seconds += Number(amount) * SECONDS_PER_UNIT[unit];
+  if (seconds <= 0) return invalidProp(prop, 'a positive duration', retention);
   return seconds;
+}
+
+/** Validates a Prometheus duration that must be positive (scrape intervals). */
+export function checkPositivePrometheusDuration(prop: string, duration: string): string {
+  checkFormat(prop, duration, FORMATS.prometheusDuration);
+  if (!/[1-9]/.test(duration)) return invalidProp(prop, 'a positive duration', duration);
+  return duration;
 }
 
 /**
  * GOMEMLIMIT for a container: a soft limit below the hard memory limit so the Go runtime
  * collects garbage before the kernel OOM-kills the process.
  */
-export function goMemLimit(prop: string, memoryLimit: string, fraction: number): string {
+export function goMemLimit(prop: string, memoryLimit: string, fraction: number, minimumBytes: number): string {
   const bytes = quantityToBytes(prop, memoryLimit);
+  if (bytes < minimumBytes) {
+    throw new ValidationError(`${prop} must be at least ${minimumBytes / 2 ** 20}Mi, got ${JSON.stringify(memoryLimit)}`);
+  }
   return `${Math.floor((bytes * fraction) / 2 ** 20)}MiB`;
 }

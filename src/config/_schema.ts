@@ -3,6 +3,8 @@
  * (collecting every error with its key path) and renders the JSON Schema editors use.
  */
 
+import { Format, matches } from '../common/formats';
+
 export type JsonSchema = { readonly [key: string]: unknown };
 
 export interface Schema<T> {
@@ -31,28 +33,22 @@ function fail(errors: string[], path: string, allowed: string, value: unknown): 
 }
 
 export interface StringOptions extends Common {
-  /** A regular expression the whole value must match. */
-  readonly pattern?: RegExp;
-  /** What `pattern` means, for the error message. */
-  readonly allowed?: string;
-  /** Further validation; returns an error text or undefined. */
-  readonly refine?: (value: string) => string | undefined;
+  /** The format the value must have (shared with the constructs' own validation). */
+  readonly format: Format;
   readonly examples?: readonly string[];
 }
 
 export function str(options: StringOptions): Schema<string> {
+  const { format } = options;
   return {
     check(value, path, errors) {
-      if (typeof value !== 'string') return fail(errors, path, options.allowed ?? 'a string', value);
-      if (options.pattern && !options.pattern.test(value)) return fail(errors, path, options.allowed ?? `a string matching ${options.pattern}`, value);
-      const problem = options.refine?.(value);
-      if (problem) return fail(errors, path, problem, value);
-      return value;
+      return matches(format, value) ? value : fail(errors, path, format.allowed, value);
     },
     jsonSchema: () => ({
       type: 'string',
       description: options.description,
-      ...(options.pattern ? { pattern: options.pattern.source } : {}),
+      pattern: format.pattern.source,
+      ...(format.maxLength !== undefined ? { maxLength: format.maxLength } : {}),
       ...(options.examples ? { examples: options.examples } : {}),
     }),
   };
@@ -69,24 +65,20 @@ export function oneOf<const V extends string>(values: readonly V[], options: Com
 }
 
 export interface IntOptions extends Common {
-  readonly min?: number;
+  readonly min: number;
+  /** @default Number.MAX_SAFE_INTEGER */
   readonly max?: number;
 }
 
 export function int(options: IntOptions): Schema<number> {
-  const min = options.min ?? Number.MIN_SAFE_INTEGER;
+  const { min } = options;
   const max = options.max ?? Number.MAX_SAFE_INTEGER;
-  const allowed = `an integer${options.min !== undefined ? ` >= ${min}` : ''}${options.max !== undefined ? ` <= ${max}` : ''}`;
+  const allowed = `an integer from ${min} to ${max}`;
   return {
     check(value, path, errors) {
       return typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? value : fail(errors, path, allowed, value);
     },
-    jsonSchema: () => ({
-      type: 'integer',
-      description: options.description,
-      ...(options.min !== undefined ? { minimum: min } : {}),
-      ...(options.max !== undefined ? { maximum: max } : {}),
-    }),
+    jsonSchema: () => ({ type: 'integer', description: options.description, minimum: min, maximum: max }),
   };
 }
 
@@ -132,13 +124,15 @@ export function obj<M extends Members>(members: M, options: Common): Schema<Obje
       if (!isPlainObject(value)) return fail(errors, path, 'a mapping', value);
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(value)) {
-        if (!(key in members)) {
+        if (!Object.hasOwn(members, key)) {
           errors.push(`${join(path, key)}: unknown key; allowed keys${path ? ` under ${path}` : ''}: ${keys.join(', ')}`);
         }
       }
       for (const key of keys) {
         const member = members[key];
-        if (value[key] === undefined || value[key] === null) {
+        // `key:` with nothing after it is null: refused like any other wrong type (as the JSON
+        // Schema does), so editors and synth agree.
+        if (!Object.hasOwn(value, key)) {
           if (!isOptional(member)) errors.push(`${join(path, key)}: required key is missing`);
           continue;
         }
@@ -159,8 +153,8 @@ export function obj<M extends Members>(members: M, options: Common): Schema<Obje
 }
 
 export interface RecordOptions extends Common {
-  readonly keyPattern: RegExp;
-  readonly keyAllowed: string;
+  /** The keys allowed. */
+  readonly keys: readonly string[];
 }
 
 export function record<T>(values: Schema<T>, options: RecordOptions): Schema<Readonly<Record<string, T>>> {
@@ -168,9 +162,10 @@ export function record<T>(values: Schema<T>, options: RecordOptions): Schema<Rea
     check(value, path, errors) {
       if (!isPlainObject(value)) return fail(errors, path, 'a mapping', value);
       const out: Record<string, T> = {};
-      for (const [key, item] of Object.entries(value)) {
-        if (!options.keyPattern.test(key)) {
-          errors.push(`${join(path, key)}: key must be ${options.keyAllowed}`);
+      for (const key of Object.keys(value)) {
+        const item = value[key];
+        if (!options.keys.includes(key)) {
+          errors.push(`${join(path, key)}: unknown key; allowed keys${path ? ` under ${path}` : ''}: ${options.keys.join(', ')}`);
           continue;
         }
         const checked = values.check(item, join(path, key), errors);
@@ -181,7 +176,7 @@ export function record<T>(values: Schema<T>, options: RecordOptions): Schema<Rea
     jsonSchema: () => ({
       type: 'object',
       description: options.description,
-      propertyNames: { pattern: options.keyPattern.source },
+      propertyNames: { enum: options.keys },
       additionalProperties: values.jsonSchema(),
     }),
   };
@@ -199,7 +194,7 @@ export function tagged<const K extends string, V extends Readonly<Record<string,
     check(value, path, errors) {
       if (!isPlainObject(value)) return fail(errors, path, 'a mapping', value);
       const which = value[tag];
-      if (typeof which !== 'string' || !(which in variants)) return fail(errors, join(path, tag), allowed, which);
+      if (typeof which !== 'string' || !Object.hasOwn(variants, which)) return fail(errors, join(path, tag), allowed, which);
       const { [tag]: _tag, ...rest } = value;
       void _tag;
       const checked = variants[which].check(rest, path, errors);

@@ -11,6 +11,9 @@ export const DEFAULT_CONFIG_FILE = 'tracing.config.yaml';
 /** Environment variable naming another config file. */
 export const CONFIG_FILE_ENV = 'TRACING_CONFIG';
 
+/** A problem with the config file itself: its YAML or its keys, types and formats. */
+export class ConfigFileError extends ValidationError {}
+
 /** Every config file is a valid set of TracingStack props; the compiler keeps the two in step. */
 const configIsProps = (config: TracingConfig): TracingStackProps => config;
 
@@ -22,7 +25,7 @@ export function parseTracingConfig(value: unknown, file: string): TracingStackPr
   const errors: string[] = [];
   const config = tracingConfigSchema.check(value ?? {}, '', errors);
   if (errors.length > 0 || config === undefined) {
-    throw new ValidationError(`invalid configuration in ${file}:\n${errors.map((e) => `  ${file}: ${e}`).join('\n')}`);
+    throw new ConfigFileError(`invalid configuration in ${file}:\n${errors.map((e) => `  ${file}: ${e}`).join('\n')}`);
   }
   return configIsProps(config);
 }
@@ -35,12 +38,12 @@ export function loadTracingConfig(env: NodeJS.ProcessEnv = process.env): { props
   const explicit = env[CONFIG_FILE_ENV];
   const file = explicit || DEFAULT_CONFIG_FILE;
   if (!fs.existsSync(file)) {
-    if (explicit) throw new ValidationError(`${CONFIG_FILE_ENV}=${explicit}: file not found`);
+    if (explicit) throw new ConfigFileError(`${CONFIG_FILE_ENV}=${explicit}: file not found`);
     return { props: {} };
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
   if (doc.errors.length > 0) {
-    throw new ValidationError(`invalid YAML in ${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
+    throw new ConfigFileError(`invalid YAML in ${file}: ${doc.errors.map((e) => e.message).join('; ')}`);
   }
   return { props: parseTracingConfig(doc.toJS(), file), file };
 }

@@ -1,40 +1,31 @@
-import { DNS_LABEL_PATTERN } from '../common/names';
-import { CPU_PATTERN, GO_DURATION_PATTERN, QUANTITY_PATTERN } from '../common/units';
-import { TENANT_ID_PATTERN } from '../tempo/_limits';
+import { FORMATS } from '../common/formats';
+import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
+import { TEMPO_LOG_LEVELS } from '../tempo/tempo-stack';
+import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
 import { Infer, bool, int, obj, oneOf, optional, record, str, tagged } from './_schema';
 
-const dnsLabel = (description: string) =>
-  str({ description, pattern: DNS_LABEL_PATTERN, allowed: 'an RFC 1123 label (lowercase letters, digits and "-")' });
-const duration = (description: string, examples: string[]) =>
-  str({ description, pattern: GO_DURATION_PATTERN, allowed: 'a Go duration such as "168h" or "30m" (no "d" unit)', examples });
-const quantity = (description: string) =>
-  str({ description, pattern: QUANTITY_PATTERN, allowed: 'a Kubernetes quantity such as "1Gi" or "512Mi"' });
-const cpu = (description: string) => str({ description, pattern: CPU_PATTERN, allowed: 'a CPU quantity such as "500m" or "1"' });
-const text = (description: string) => str({ description, pattern: /\S/, allowed: 'a non-empty string' });
-const httpUrl = (description: string) =>
-  str({ description, pattern: /^https?:\/\/\S+$/, allowed: 'an http:// or https:// URL' });
+// Every string format here is the one the constructs check, so the file, its JSON Schema and the
+// library accept exactly the same values.
+
 const positive = (description: string) => int({ description, min: 1 });
 
 const limitMembers = {
-  maxTracesPerUser: optional(positive('Live traces a tenant may hold in memory at once. Default 10000.')),
-  maxBytesPerTrace: optional(positive('Largest trace accepted, in bytes. Default 5000000.')),
-  ingestionRateLimitBytes: optional(positive('Sustained ingestion rate per tenant, bytes per second. Default 15000000.')),
-  ingestionBurstSizeBytes: optional(positive('Ingestion burst per tenant, bytes; at least the rate. Default 20000000.')),
+  maxTracesPerUser: optional(positive(`Live traces a tenant may hold in memory at once. Default ${DEFAULT_LIMITS.maxTracesPerUser}.`)),
+  maxBytesPerTrace: optional(positive(`Largest trace accepted, in bytes. Default ${DEFAULT_LIMITS.maxBytesPerTrace}.`)),
+  ingestionRateLimitBytes: optional(positive(`Sustained ingestion rate per tenant, bytes per second. Default ${DEFAULT_LIMITS.ingestionRateLimitBytes}.`)),
+  ingestionBurstSizeBytes: optional(positive(`Ingestion burst per tenant, bytes; at least the rate. Default ${DEFAULT_LIMITS.ingestionBurstSizeBytes}.`)),
 };
 const limits = obj(limitMembers, { description: 'Default per-tenant limits (Tempo scoped overrides).' });
 const tenantLimits = obj(
-  { ...limitMembers, blockRetention: optional(duration('Retention of this tenant\'s blocks. Default: tempo.retention.', ['72h'])) },
+  {
+    ...limitMembers,
+    blockRetention: optional(str({ description: "Retention of this tenant's blocks. Default: tempo.retention.", format: FORMATS.retention, examples: ['72h'] })),
+  },
   { description: 'Limits for one tenant; unset keys take the defaults.' },
 );
 
-const secretRef = (keyDescription: string) =>
-  obj(
-    {
-      secretName: dnsLabel('Name of an existing Secret in the tracing namespace.'),
-      key: optional(text(keyDescription)),
-    },
-    { description: 'A key read from an existing Secret.' },
-  );
+const secretName = str({ description: 'Name of an existing Secret in the tracing namespace.', format: FORMATS.dnsSubdomain });
+const secretKey = (description: string) => optional(str({ description, format: FORMATS.secretKey }));
 
 const storage = tagged(
   'backend',
@@ -42,14 +33,17 @@ const storage = tagged(
     local: obj({}, { description: 'Blocks on the data volume (monolithic only).' }),
     azure: obj(
       {
-        storageAccountName: text('Azure storage account name.'),
-        containerName: text('Blob container (must exist).'),
-        endpointSuffix: optional(text('Endpoint suffix of the Azure cloud. Default blob.core.windows.net.')),
+        storageAccountName: str({ description: 'Azure storage account name.', format: FORMATS.azureStorageAccount }),
+        containerName: str({ description: 'Blob container (must exist).', format: FORMATS.azureContainer }),
+        endpointSuffix: optional(str({ description: 'Endpoint suffix of the Azure cloud. Default blob.core.windows.net.', format: FORMATS.hostname })),
         auth: tagged(
           'type',
           {
-            workloadIdentity: obj({ clientId: text('Client id of the managed identity federated with Tempo\'s ServiceAccount.') }, { description: 'Azure workload identity.' }),
-            secret: secretRef('Key holding the storage account key. Default account-key.'),
+            workloadIdentity: obj(
+              { clientId: str({ description: "Client id of the managed identity federated with Tempo's ServiceAccount.", format: FORMATS.uuid }) },
+              { description: 'Azure workload identity.' },
+            ),
+            secret: obj({ secretName, key: secretKey('Key holding the storage account key. Default account-key.') }, { description: 'Account key from an existing Secret.' }),
           },
           { description: 'How Tempo authenticates to the storage account.' },
         ),
@@ -58,20 +52,20 @@ const storage = tagged(
     ),
     s3: obj(
       {
-        bucket: text('Bucket (must exist).'),
-        endpoint: text('Endpoint host[:port] without scheme.'),
-        region: optional(text('Bucket region.')),
+        bucket: str({ description: 'Bucket (must exist).', format: FORMATS.bucket }),
+        endpoint: str({ description: 'Endpoint host[:port] without scheme.', format: FORMATS.hostPort }),
+        region: optional(str({ description: 'Bucket region.', format: FORMATS.awsRegion })),
         forcePathStyle: optional(bool('Path-style addressing. Default false.')),
         insecure: optional(bool('Plain HTTP to the endpoint. Default false.')),
         auth: tagged(
           'type',
           {
-            iamRole: obj({ roleArn: text('IAM role ARN (IRSA).') }, { description: 'IAM role for the ServiceAccount.' }),
+            iamRole: obj({ roleArn: str({ description: 'IAM role ARN (IRSA).', format: FORMATS.iamRoleArn }) }, { description: 'IAM role for the ServiceAccount.' }),
             secret: obj(
               {
-                secretName: dnsLabel('Name of an existing Secret in the tracing namespace.'),
-                accessKeyIdKey: optional(text('Key holding the access key id. Default access-key-id.')),
-                secretAccessKeyKey: optional(text('Key holding the secret access key. Default secret-access-key.')),
+                secretName,
+                accessKeyIdKey: secretKey('Key holding the access key id. Default access-key-id.'),
+                secretAccessKeyKey: secretKey('Key holding the secret access key. Default secret-access-key.'),
               },
               { description: 'Access key pair from an existing Secret.' },
             ),
@@ -83,12 +77,12 @@ const storage = tagged(
     ),
     gcs: obj(
       {
-        bucketName: text('Bucket (must exist).'),
+        bucketName: str({ description: 'Bucket (must exist).', format: FORMATS.bucket }),
         auth: tagged(
           'type',
           {
-            workloadIdentity: obj({ serviceAccount: text('Google service account email.') }, { description: 'GKE workload identity.' }),
-            secret: secretRef('Key holding the JSON key file. Default key.json.'),
+            workloadIdentity: obj({ serviceAccount: str({ description: 'Google service account email.', format: FORMATS.gcpServiceAccount }) }, { description: 'GKE workload identity.' }),
+            secret: obj({ secretName, key: secretKey('Key holding the JSON key file. Default key.json.') }, { description: 'Key file from an existing Secret.' }),
           },
           { description: 'How Tempo authenticates to GCS.' },
         ),
@@ -114,18 +108,19 @@ const receivers = obj(
 
 const tempo = obj(
   {
-    name: optional(dnsLabel('Base name of the Tempo objects and its Service. Default tempo.')),
-    version: optional(str({ description: 'Tempo version: 3.0.x or 2.10.x. Default 3.0.3.', pattern: /^(3\.0|2\.10)\.\d+$/, allowed: 'a 3.0.x or 2.10.x release such as "3.0.3" or "2.10.8"', examples: ['3.0.3', '2.10.8'] })),
+    name: optional(str({ description: 'Base name of the Tempo objects and its Service. Default tempo.', format: FORMATS.serviceName })),
+    version: optional(
+      str({ description: `Tempo version: a 3.0.x or 2.10.x release. Default ${DEFAULT_TEMPO_VERSION}.`, format: TEMPO_VERSION_FORMAT, examples: Object.values(TEMPO_PINNED_VERSIONS) }),
+    ),
     storage: optional(storage),
-    volumeSize: optional(quantity('Size of the data volume (WAL; blocks with local storage). Default 20Gi.')),
-    storageClassName: optional(str({ description: 'StorageClass of the data volume. Default: the cluster default.', pattern: /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, allowed: 'a StorageClass name' })),
-    retention: optional(duration('How long trace blocks are kept. Default 168h.', ['168h', '336h'])),
+    volumeSize: optional(str({ description: 'Size of the data volume (WAL; blocks with local storage). Default 20Gi.', format: FORMATS.quantity })),
+    storageClassName: optional(str({ description: 'StorageClass of the data volume. Default: the cluster default.', format: FORMATS.dnsSubdomain })),
+    retention: optional(str({ description: 'How long trace blocks are kept. Default 168h.', format: FORMATS.retention, examples: ['168h', '336h'] })),
     limits: optional(limits),
     tenantOverrides: optional(
       record(tenantLimits, {
-        description: 'Limits for named tenants (complete entries; Tempo does not merge them with defaults).',
-        keyPattern: TENANT_ID_PATTERN,
-        keyAllowed: 'a tenant id of 1-150 characters from A-Z a-z 0-9 ! - _ . * \' ( )',
+        description: 'Limits for single-tenant (every trace, multitenancy being off) or * (re-read by Tempo without a restart).',
+        keys: TENANT_IDS,
       }),
     ),
     receivers: optional(receivers),
@@ -133,7 +128,7 @@ const tempo = obj(
       obj(
         {
           enabled: optional(bool('Run service-graphs and span-metrics. Default true.')),
-          remoteWriteUrl: optional(httpUrl('Prometheus remote-write URL. Default kube-prometheus-stack\'s Prometheus in monitoring.')),
+          remoteWriteUrl: optional(str({ description: "Prometheus remote-write URL. Default kube-prometheus-stack's Prometheus in monitoring.", format: FORMATS.httpUrl })),
           sendExemplars: optional(bool('Send exemplars. Default true.')),
         },
         { description: 'Tempo metrics-generator.' },
@@ -142,10 +137,10 @@ const tempo = obj(
     resources: optional(
       obj(
         {
-          cpuRequest: optional(cpu('CPU request. Default 500m.')),
-          cpuLimit: optional(cpu('CPU limit. Default 1.')),
-          memoryRequest: optional(quantity('Memory request. Default 1Gi.')),
-          memoryLimit: optional(quantity('Memory limit (also sets GOMEMLIMIT). Default 1Gi.')),
+          cpuRequest: optional(str({ description: 'CPU request. Default 500m.', format: FORMATS.cpu })),
+          cpuLimit: optional(str({ description: 'CPU limit. Default 1.', format: FORMATS.cpu })),
+          memoryRequest: optional(str({ description: 'Memory request. Default 1Gi.', format: FORMATS.quantity })),
+          memoryLimit: optional(str({ description: 'Memory limit, at least 256Mi (also sets GOMEMLIMIT). Default 1Gi.', format: FORMATS.quantity })),
         },
         { description: 'Tempo container resources.' },
       ),
@@ -154,14 +149,14 @@ const tempo = obj(
       obj(
         {
           enabled: optional(bool('Emit a ServiceMonitor (prometheus-operator CRDs). Default true.')),
-          releaseLabel: optional(str({ description: 'The release label kube-prometheus-stack selects by. Default kube-prometheus-stack.', pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/, allowed: 'a label value' })),
-          interval: optional(duration('Scrape interval. Default 30s.', ['30s'])),
+          releaseLabel: optional(str({ description: 'The release label kube-prometheus-stack selects by. Default kube-prometheus-stack.', format: FORMATS.labelValue })),
+          interval: optional(str({ description: 'Scrape interval. Default 30s.', format: FORMATS.prometheusDuration, examples: ['30s'] })),
         },
-        { description: 'Scraping Tempo\'s own metrics.' },
+        { description: "Scraping Tempo's own metrics." },
       ),
     ),
     usageReporting: optional(bool('Send anonymous usage statistics to Grafana Labs. Default false.')),
-    logLevel: optional(oneOf(['debug', 'info', 'warn', 'error'], { description: 'Log level. Default info.' })),
+    logLevel: optional(oneOf(TEMPO_LOG_LEVELS, { description: 'Log level. Default info.' })),
   },
   { description: 'Grafana Tempo (monolithic).' },
 );
@@ -169,7 +164,7 @@ const tempo = obj(
 /** The schema of `tracing.config.yaml`. */
 export const tracingConfigSchema = obj(
   {
-    namespace: optional(dnsLabel('Namespace of the tracing stack. Default monitoring.')),
+    namespace: optional(str({ description: 'Namespace of the tracing stack. Default monitoring.', format: FORMATS.dnsLabel })),
     createNamespace: optional(bool('Emit the Namespace object. Default true.')),
     tempo: optional(tempo),
   },

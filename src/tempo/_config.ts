@@ -1,7 +1,6 @@
 import { ResolvedTempoLimits } from './_limits';
-import { RECEIVER_PORTS, ReceiverName } from './_receivers';
-import { storageBackendConfig, StorageBackendConfig } from './_storage';
-import { TempoStorage } from './storage';
+import { RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
+import { StorageBackendConfig } from './_storage';
 import { TempoLine, TempoVersion } from './version';
 
 /** Mount point of the data volume; every path Tempo writes is below it (read-only root). */
@@ -117,7 +116,7 @@ export interface TempoOverridesFile {
 
 export interface TempoConfigInput {
   readonly version: TempoVersion;
-  readonly storage: TempoStorage;
+  readonly storage: StorageBackendConfig;
   readonly retention: string;
   readonly limits: ResolvedTempoLimits;
   readonly receivers: readonly ReceiverName[];
@@ -192,7 +191,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     target: 'all',
     multitenancy_enabled: false,
     stream_over_http_enabled: true,
-    server: { http_listen_port: 3200, grpc_listen_port: 9095, log_level: input.logLevel },
+    server: { http_listen_port: SERVER_PORTS.http.port, grpc_listen_port: SERVER_PORTS.grpc.port, log_level: input.logLevel },
     usage_report: { reporting_enabled: input.usageReporting },
     distributor: { receivers: receiversConfig(input.receivers) },
     ...(input.generator.enabled
@@ -210,7 +209,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
       : {}),
     storage: {
       trace: {
-        ...storageBackendConfig(input.storage, `${DATA_DIR}/blocks`),
+        ...input.storage,
         wal: { path: `${DATA_DIR}/wal` },
       },
     },

@@ -1,6 +1,6 @@
 import { ValidationError, invalidProp } from '../common/errors';
 import { definedOnly } from '../common/objects';
-import { goDurationToSeconds } from '../common/units';
+import { retentionToSeconds } from '../common/units';
 import { TenantLimits } from './limits';
 
 /** Limits with every field decided. */
@@ -15,10 +15,11 @@ export const DEFAULT_LIMITS: Required<Omit<TenantLimits, 'blockRetention'>> = {
 
 const INTEGER_LIMITS = ['maxTracesPerUser', 'maxBytesPerTrace', 'ingestionRateLimitBytes', 'ingestionBurstSizeBytes'] as const;
 
-/** Validates a positive Go duration such as `168h`. */
-export function validatePositiveDuration(prop: string, value: string): void {
-  if (goDurationToSeconds(prop, value) <= 0) invalidProp(prop, 'a positive Go duration such as "168h"', value);
-}
+/**
+ * Tenants an overrides entry can apply to. Multitenancy is off, so every trace belongs to
+ * `single-tenant`; `*` is the entry for any tenant without its own.
+ */
+export const TENANT_IDS = ['single-tenant', '*'] as const;
 
 /**
  * Fills limits from `base` and validates them. Tempo replaces (never merges) the defaults with a
@@ -37,15 +38,12 @@ export function resolveLimits(prop: string, given: TenantLimits | undefined, bas
       `${prop}.ingestionBurstSizeBytes must be at least ${prop}.ingestionRateLimitBytes (${limits.ingestionRateLimitBytes}), got ${limits.ingestionBurstSizeBytes}`,
     );
   }
-  validatePositiveDuration(`${prop}.blockRetention`, limits.blockRetention);
+  retentionToSeconds(`${prop}.blockRetention`, limits.blockRetention);
   return limits;
 }
 
-// Tempo tenant ids follow Cortex's rules: 1-150 safe characters, and not "." or "..".
-export const TENANT_ID_PATTERN = /^[A-Za-z0-9!._*'()-]{1,150}$/;
-
 export function validateTenantId(prop: string, tenant: string): void {
-  if (!TENANT_ID_PATTERN.test(tenant) || tenant === '.' || tenant === '..') {
-    invalidProp(prop, "a tenant id of 1-150 characters from A-Z a-z 0-9 ! - _ . * ' ( ), or \"*\" for every tenant", tenant);
+  if (!(TENANT_IDS as readonly string[]).includes(tenant)) {
+    invalidProp(prop, `${TENANT_IDS.map((t) => `"${t}"`).join(' or ')} (multitenancy is off: every trace belongs to "single-tenant")`, tenant);
   }
 }

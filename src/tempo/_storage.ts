@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { invalidProp } from '../common/errors';
+import { FORMATS, Format, checkFormat } from '../common/formats';
 import { TempoStorage } from './storage';
 
 // Environment variables carrying credentials from existing Secrets; tempo.yaml references them
@@ -36,128 +37,127 @@ export type StorageBackendConfig =
   }
   | { readonly backend: 'gcs'; readonly gcs: { readonly bucket_name: string } };
 
-export function storageBackendConfig(storage: TempoStorage, localPath: string): StorageBackendConfig {
+/** Everything a storage choice puts into tempo.yaml and the pod. */
+export interface StorageWiring {
+  readonly config: StorageBackendConfig;
+  /** Workload-identity annotations for Tempo's ServiceAccount. */
+  readonly serviceAccountAnnotations?: Record<string, string>;
+  readonly podLabels: Record<string, string>;
+  readonly env: k8s.EnvVar[];
+  readonly volumes: k8s.Volume[];
+  readonly mounts: k8s.VolumeMount[];
+}
+
+const NOTHING = { podLabels: {}, env: [], volumes: [], mounts: [] };
+
+function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
+  return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
+}
+
+/** Refuses an unknown `auth.type` (possible from JavaScript or a cast). */
+function authType(prop: string, auth: { type?: unknown } | undefined, allowed: readonly string[]): void {
+  const type = auth?.type;
+  if (typeof type !== 'string' || !allowed.includes(type)) invalidProp(`${prop}.type`, allowed.map((a) => `"${a}"`).join(' or '), type);
+}
+
+function optionalFormat(prop: string, value: string | undefined, f: Format): void {
+  if (value !== undefined) checkFormat(prop, value, f);
+}
+
+/** Validates a storage choice (naming the offending prop under `storage`) and derives its wiring. */
+export function storageWiring(storage: TempoStorage, localPath: string): StorageWiring {
   switch (storage.backend) {
     case 'local':
-      return { backend: 'local', local: { path: localPath } };
-    case 'azure':
-      return {
-        backend: 'azure',
-        azure: {
-          storage_account_name: storage.storageAccountName,
-          container_name: storage.containerName,
-          endpoint_suffix: storage.endpointSuffix ?? 'blob.core.windows.net',
-          ...(storage.auth.type === 'workloadIdentity'
-            ? { use_federated_token: true }
-            : { storage_account_key: `\${${AZURE_KEY_ENV}}` }),
-        },
+      return { config: { backend: 'local', local: { path: localPath } }, ...NOTHING };
+
+    case 'azure': {
+      checkFormat('storage.storageAccountName', storage.storageAccountName, FORMATS.azureStorageAccount);
+      checkFormat('storage.containerName', storage.containerName, FORMATS.azureContainer);
+      optionalFormat('storage.endpointSuffix', storage.endpointSuffix, FORMATS.hostname);
+      const azure = {
+        storage_account_name: storage.storageAccountName,
+        container_name: storage.containerName,
+        endpoint_suffix: storage.endpointSuffix ?? 'blob.core.windows.net',
       };
-    case 's3':
-      return {
-        backend: 's3',
-        s3: {
-          bucket: storage.bucket,
-          endpoint: storage.endpoint,
-          ...(storage.region !== undefined ? { region: storage.region } : {}),
-          forcepathstyle: storage.forcePathStyle ?? false,
-          insecure: storage.insecure ?? false,
-          ...(storage.auth.type === 'secret'
-            ? { access_key: `\${${S3_ACCESS_KEY_ENV}}`, secret_key: `\${${S3_SECRET_KEY_ENV}}` }
-            : {}),
-        },
-      };
-    case 'gcs':
-      return { backend: 'gcs', gcs: { bucket_name: storage.bucketName } };
-  }
-}
-
-function requireText(prop: string, value: unknown): void {
-  if (typeof value !== 'string' || value.trim() === '') invalidProp(prop, 'a non-empty string', value);
-}
-
-function authType(storage: { auth?: { type?: unknown } }): unknown {
-  return storage.auth?.type;
-}
-
-/** Validates a storage choice, naming the offending prop under `storage`. */
-export function validateStorage(storage: TempoStorage): void {
-  switch (storage.backend) {
-    case 'local':
-      return;
-    case 'azure':
-      requireText('storage.storageAccountName', storage.storageAccountName);
-      requireText('storage.containerName', storage.containerName);
-      if (storage.endpointSuffix !== undefined) requireText('storage.endpointSuffix', storage.endpointSuffix);
-      if (storage.auth?.type === 'workloadIdentity') requireText('storage.auth.clientId', storage.auth.clientId);
-      else if (storage.auth?.type === 'secret') requireText('storage.auth.secretName', storage.auth.secretName);
-      else invalidProp('storage.auth.type', '"workloadIdentity" or "secret"', authType(storage));
-      return;
-    case 's3':
-      requireText('storage.bucket', storage.bucket);
-      requireText('storage.endpoint', storage.endpoint);
-      if (/^[a-z]+:\/\//i.test(storage.endpoint)) {
-        invalidProp('storage.endpoint', 'a host[:port] without a scheme (set storage.insecure for plain HTTP)', storage.endpoint);
+      authType('storage.auth', storage.auth, ['workloadIdentity', 'secret']);
+      if (storage.auth.type === 'workloadIdentity') {
+        checkFormat('storage.auth.clientId', storage.auth.clientId, FORMATS.uuid);
+        return {
+          config: { backend: 'azure', azure: { ...azure, use_federated_token: true } },
+          serviceAccountAnnotations: { 'azure.workload.identity/client-id': storage.auth.clientId },
+          // The workload identity webhook only injects the federated token into labelled pods.
+          podLabels: { 'azure.workload.identity/use': 'true' },
+          env: [],
+          volumes: [],
+          mounts: [],
+        };
       }
-      if (storage.auth?.type === 'iamRole') requireText('storage.auth.roleArn', storage.auth.roleArn);
-      else if (storage.auth?.type === 'secret') requireText('storage.auth.secretName', storage.auth.secretName);
-      else invalidProp('storage.auth.type', '"iamRole" or "secret"', authType(storage));
-      return;
-    case 'gcs':
-      requireText('storage.bucketName', storage.bucketName);
-      if (storage.auth?.type === 'workloadIdentity') requireText('storage.auth.serviceAccount', storage.auth.serviceAccount);
-      else if (storage.auth?.type === 'secret') requireText('storage.auth.secretName', storage.auth.secretName);
-      else invalidProp('storage.auth.type', '"workloadIdentity" or "secret"', authType(storage));
-      return;
+      const auth = storage.auth;
+      checkFormat('storage.auth.secretName', auth.secretName, FORMATS.dnsSubdomain);
+      optionalFormat('storage.auth.key', auth.key, FORMATS.secretKey);
+      return {
+        config: { backend: 'azure', azure: { ...azure, storage_account_key: `\${${AZURE_KEY_ENV}}` } },
+        ...NOTHING,
+        env: [secretEnv(AZURE_KEY_ENV, auth.secretName, auth.key ?? 'account-key')],
+      };
+    }
+
+    case 's3': {
+      checkFormat('storage.bucket', storage.bucket, FORMATS.bucket);
+      checkFormat('storage.endpoint', storage.endpoint, FORMATS.hostPort);
+      optionalFormat('storage.region', storage.region, FORMATS.awsRegion);
+      const s3 = {
+        bucket: storage.bucket,
+        endpoint: storage.endpoint,
+        ...(storage.region !== undefined ? { region: storage.region } : {}),
+        forcepathstyle: storage.forcePathStyle ?? false,
+        insecure: storage.insecure ?? false,
+      };
+      authType('storage.auth', storage.auth, ['iamRole', 'secret']);
+      if (storage.auth.type === 'iamRole') {
+        checkFormat('storage.auth.roleArn', storage.auth.roleArn, FORMATS.iamRoleArn);
+        return {
+          config: { backend: 's3', s3 },
+          serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': storage.auth.roleArn },
+          ...NOTHING,
+        };
+      }
+      const auth = storage.auth;
+      checkFormat('storage.auth.secretName', auth.secretName, FORMATS.dnsSubdomain);
+      optionalFormat('storage.auth.accessKeyIdKey', auth.accessKeyIdKey, FORMATS.secretKey);
+      optionalFormat('storage.auth.secretAccessKeyKey', auth.secretAccessKeyKey, FORMATS.secretKey);
+      return {
+        config: { backend: 's3', s3: { ...s3, access_key: `\${${S3_ACCESS_KEY_ENV}}`, secret_key: `\${${S3_SECRET_KEY_ENV}}` } },
+        ...NOTHING,
+        env: [
+          secretEnv(S3_ACCESS_KEY_ENV, auth.secretName, auth.accessKeyIdKey ?? 'access-key-id'),
+          secretEnv(S3_SECRET_KEY_ENV, auth.secretName, auth.secretAccessKeyKey ?? 'secret-access-key'),
+        ],
+      };
+    }
+
+    case 'gcs': {
+      checkFormat('storage.bucketName', storage.bucketName, FORMATS.bucket);
+      const config: StorageBackendConfig = { backend: 'gcs', gcs: { bucket_name: storage.bucketName } };
+      authType('storage.auth', storage.auth, ['workloadIdentity', 'secret']);
+      if (storage.auth.type === 'workloadIdentity') {
+        checkFormat('storage.auth.serviceAccount', storage.auth.serviceAccount, FORMATS.gcpServiceAccount);
+        return { config, serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': storage.auth.serviceAccount }, ...NOTHING };
+      }
+      const auth = storage.auth;
+      checkFormat('storage.auth.secretName', auth.secretName, FORMATS.dnsSubdomain);
+      optionalFormat('storage.auth.key', auth.key, FORMATS.secretKey);
+      return {
+        config,
+        podLabels: {},
+        // Google's client libraries read the key file named here.
+        env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_CREDENTIALS_DIR}/key.json` }],
+        volumes: [{ name: 'gcs-credentials', secret: { secretName: auth.secretName, items: [{ key: auth.key ?? 'key.json', path: 'key.json' }] } }],
+        mounts: [{ name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR, readOnly: true }],
+      };
+    }
+
     default:
-      invalidProp('storage.backend', 'one of "local", "azure", "s3", "gcs"', (storage as { backend?: unknown }).backend);
+      return invalidProp('storage.backend', 'one of "local", "azure", "s3", "gcs"', (storage as { backend?: unknown }).backend);
   }
-}
-
-/** Workload-identity annotations for Tempo's ServiceAccount. */
-export function serviceAccountAnnotations(storage: TempoStorage): Record<string, string> | undefined {
-  if (storage.backend === 'azure' && storage.auth.type === 'workloadIdentity') {
-    return { 'azure.workload.identity/client-id': storage.auth.clientId };
-  }
-  if (storage.backend === 's3' && storage.auth.type === 'iamRole') {
-    return { 'eks.amazonaws.com/role-arn': storage.auth.roleArn };
-  }
-  if (storage.backend === 'gcs' && storage.auth.type === 'workloadIdentity') {
-    return { 'iam.gke.io/gcp-service-account': storage.auth.serviceAccount };
-  }
-  return undefined;
-}
-
-/** Extra pod labels; Azure's workload identity webhook only injects tokens into labelled pods. */
-export function storagePodLabels(storage: TempoStorage): Record<string, string> {
-  return storage.backend === 'azure' && storage.auth.type === 'workloadIdentity' ? { 'azure.workload.identity/use': 'true' } : {};
-}
-
-/** Environment variables, volumes and mounts carrying credentials from existing Secrets. */
-export function storageCredentials(storage: TempoStorage): { env: k8s.EnvVar[]; volumes: k8s.Volume[]; mounts: k8s.VolumeMount[] } {
-  const fromSecret = (name: string, secretName: string, key: string): k8s.EnvVar => ({
-    name,
-    valueFrom: { secretKeyRef: { name: secretName, key } },
-  });
-  if (storage.backend === 'azure' && storage.auth.type === 'secret') {
-    return { env: [fromSecret(AZURE_KEY_ENV, storage.auth.secretName, storage.auth.key ?? 'account-key')], volumes: [], mounts: [] };
-  }
-  if (storage.backend === 's3' && storage.auth.type === 'secret') {
-    return {
-      env: [
-        fromSecret(S3_ACCESS_KEY_ENV, storage.auth.secretName, storage.auth.accessKeyIdKey ?? 'access-key-id'),
-        fromSecret(S3_SECRET_KEY_ENV, storage.auth.secretName, storage.auth.secretAccessKeyKey ?? 'secret-access-key'),
-      ],
-      volumes: [],
-      mounts: [],
-    };
-  }
-  if (storage.backend === 'gcs' && storage.auth.type === 'secret') {
-    const key = storage.auth.key ?? 'key.json';
-    return {
-      env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_CREDENTIALS_DIR}/key.json` }],
-      volumes: [{ name: 'gcs-credentials', secret: { secretName: storage.auth.secretName, items: [{ key, path: 'key.json' }] } }],
-      mounts: [{ name: 'gcs-credentials', mountPath: GCS_CREDENTIALS_DIR, readOnly: true }],
-    };
-  }
-  return { env: [], volumes: [], mounts: [] };
 }

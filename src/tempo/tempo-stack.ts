@@ -3,22 +3,27 @@ import { Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
-import { ValidationError, invalidProp } from '../common/errors';
+import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, serviceHost } from '../common/defaults';
+import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
+import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
-import { validateDnsLabel } from '../common/names';
 import { definedOnly } from '../common/objects';
 import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
-import { goMemLimit, quantityToBytes } from '../common/units';
+import { checkPositivePrometheusDuration, goMemLimit, quantityToBytes, retentionToSeconds } from '../common/units';
 import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_config';
-import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validatePositiveDuration, validateTenantId } from './_limits';
+import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } from './_limits';
 import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
-import { serviceAccountAnnotations, storageCredentials, storagePodLabels, validateStorage } from './_storage';
+import { storageWiring } from './_storage';
 import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
-import { TempoVersion, parseTempoVersion } from './version';
+import { DEFAULT_TEMPO_VERSION, TempoVersion, parseTempoVersion } from './version';
+
+/** Tempo's log levels. */
+export const TEMPO_LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type TempoLogLevel = (typeof TEMPO_LOG_LEVELS)[number];
 
 /** Tempo's metrics-generator: RED metrics and the service graph from spans, remote-written. */
 export interface TempoMetricsGeneratorOptions {
@@ -30,7 +35,7 @@ export interface TempoMetricsGeneratorOptions {
   /**
    * Prometheus remote-write URL. Prometheus must run with its remote-write receiver enabled
    * (kube-prometheus-stack: `prometheus.prometheusSpec.enableRemoteWriteReceiver: true`).
-   * @default 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write'
+   * @default 'http://kube-prometheus-stack-prometheus.monitoring.svc:9090/api/v1/write'
    */
   readonly remoteWriteUrl?: string;
   /**
@@ -53,7 +58,7 @@ export interface TempoServiceMonitorOptions {
    */
   readonly releaseLabel?: string;
   /**
-   * Scrape interval.
+   * Scrape interval, a Prometheus duration.
    * @default '30s'
    */
   readonly interval?: string;
@@ -66,8 +71,9 @@ export interface TempoStackProps {
    */
   readonly namespace?: string;
   /**
-   * Base name of every Tempo object (StatefulSet, Services, ConfigMap, ServiceAccount).
-   * Part of the public interface: it becomes the Service DNS name and an immutable selector.
+   * Base name of every Tempo object (StatefulSet, Services, ConfigMap, ServiceAccount), an
+   * RFC 1035 label of at most 40 characters. Part of the public interface: it becomes the
+   * Service DNS name and an immutable selector.
    * @default 'tempo'
    */
   readonly name?: string;
@@ -78,7 +84,7 @@ export interface TempoStackProps {
   readonly version?: string;
   /**
    * Where blocks are stored.
-   * @default { backend: 'local' }
+   * @default - { backend: 'local' }
    */
   readonly storage?: TempoStorage;
   /**
@@ -92,39 +98,40 @@ export interface TempoStackProps {
    */
   readonly storageClassName?: string;
   /**
-   * How long trace blocks are kept, as a Go duration.
-   * @default '168h' (7 days)
+   * How long trace blocks are kept, in whole hours, minutes and seconds (`168h`, `72h30m`).
+   * @default '168h'
    */
   readonly retention?: string;
   /**
    * Default per-tenant limits.
-   * @default - see TempoLimits
+   * @default - the TempoLimits defaults
    */
   readonly limits?: TempoLimits;
   /**
-   * Limits for named tenants, written to the runtime overrides file Tempo reloads without a
-   * restart. Without multitenancy every trace belongs to the tenant `single-tenant`.
-   * @default {}
+   * Limits for tenants, written to the runtime overrides file that Tempo re-reads every 10 s
+   * (a change needs no restart). Multitenancy is off, so the keys are `single-tenant` (the
+   * tenant every trace belongs to) or `*`. Unset fields take `limits` and `retention`.
+   * @default - no tenant entries
    */
   readonly tenantOverrides?: Record<string, TenantLimits>;
   /**
    * Which receivers run; each enabled receiver gets a container and Service port.
-   * @default OTLP gRPC and HTTP only
+   * @default - OTLP gRPC and HTTP only
    */
   readonly receivers?: TempoReceivers;
   /**
    * Metrics-generator settings.
-   * @default enabled, remote-writing to kube-prometheus-stack's Prometheus with exemplars
+   * @default - enabled, remote-writing to kube-prometheus-stack's Prometheus with exemplars
    */
   readonly metricsGenerator?: TempoMetricsGeneratorOptions;
   /**
-   * CPU and memory.
-   * @default requests 500m / 1Gi, limits 1 CPU / 1Gi
+   * CPU and memory. The memory limit must be at least 256Mi.
+   * @default - requests 500m / 1Gi, limits 1 CPU / 1Gi
    */
   readonly resources?: ContainerResources;
   /**
    * ServiceMonitor for Tempo's own metrics.
-   * @default enabled, `release: kube-prometheus-stack`
+   * @default - enabled, `release: kube-prometheus-stack`
    */
   readonly serviceMonitor?: TempoServiceMonitorOptions;
   /**
@@ -136,17 +143,18 @@ export interface TempoStackProps {
    * Tempo's log level.
    * @default 'info'
    */
-  readonly logLevel?: 'debug' | 'info' | 'warn' | 'error';
+  readonly logLevel?: TempoLogLevel;
 }
 
-const LOG_LEVELS: readonly string[] = ['debug', 'info', 'warn', 'error'];
-const DEFAULT_REMOTE_WRITE_URL = 'http://kube-prometheus-stack-prometheus.monitoring.svc.cluster.local:9090/api/v1/write';
+const DEFAULT_REMOTE_WRITE_URL = `http://${serviceHost(`${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`, DEFAULT_NAMESPACE)}:9090/api/v1/write`;
 const UID = 10001;
 const CONFIG_FILE = 'tempo.yaml';
 const OVERRIDES_FILE = 'overrides.yaml';
 const COMPONENT = 'trace-store';
+const VOLUME = { config: 'config', data: 'data', tmp: 'tmp' } as const;
 // GOMEMLIMIT below the hard limit leaves room for non-heap memory before an OOM kill.
 const GOMEMLIMIT_FRACTION = 0.85;
+const MIN_MEMORY_LIMIT_BYTES = 256 * 2 ** 20;
 
 /**
  * Grafana Tempo in monolithic mode: one StatefulSet running every component, its config and
@@ -182,17 +190,16 @@ export class TempoStack extends Construct {
     super(scope, id);
 
     // Validate everything before creating any object.
-    const name = validateDnsLabel('name', props.name ?? 'tempo', 40);
-    this.namespace = validateDnsLabel('namespace', props.namespace ?? Chart.of(this).namespace ?? 'monitoring');
-    this.version = parseTempoVersion('version', props.version ?? '3.0.3');
-    const storage: TempoStorage = props.storage ?? { backend: 'local' };
-    validateStorage(storage);
+    const name = checkFormat('name', props.name ?? 'tempo', FORMATS.serviceName);
+    this.namespace = checkFormat('namespace', props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
+    this.version = parseTempoVersion('version', props.version ?? DEFAULT_TEMPO_VERSION);
+    const storage = storageWiring(props.storage ?? { backend: 'local' }, `${DATA_DIR}/blocks`);
     const volumeSize = props.volumeSize ?? '20Gi';
     quantityToBytes('volumeSize', volumeSize);
-    if (props.storageClassName !== undefined) validateDnsLabel('storageClassName', props.storageClassName, 253);
+    if (props.storageClassName !== undefined) checkFormat('storageClassName', props.storageClassName, FORMATS.dnsSubdomain);
     const retention = props.retention ?? '168h';
-    validatePositiveDuration('retention', retention);
-    // The stack's retention is the default tenants' retention too; tenants may override it.
+    retentionToSeconds('retention', retention);
+    // The stack's retention is the default tenants' retention too; tenant entries may override it.
     const limits = { ...resolveLimits('limits', props.limits, { ...DEFAULT_LIMITS, blockRetention: retention }), blockRetention: retention };
     const tenantLimits: Record<string, ResolvedTempoLimits> = {};
     for (const [tenant, given] of Object.entries(props.tenantOverrides ?? {})) {
@@ -201,50 +208,49 @@ export class TempoStack extends Construct {
     }
     this.receivers = { ...DEFAULT_RECEIVERS, ...definedOnly(props.receivers ?? {}) };
     for (const [receiver, enabled] of Object.entries(this.receivers)) {
-      if (!(receiver in RECEIVER_PORTS)) invalidProp('receivers', `keys among ${Object.keys(RECEIVER_PORTS).join(', ')}`, receiver);
-      if (typeof enabled !== 'boolean') invalidProp(`receivers.${receiver}`, 'true or false', enabled);
+      checkOneOf('receivers key', receiver, Object.keys(RECEIVER_PORTS));
+      optionalBoolean(`receivers.${receiver}`, enabled, false);
     }
     const enabledReceivers = (Object.keys(RECEIVER_PORTS) as ReceiverName[]).filter((r) => this.receivers[r]);
     if (enabledReceivers.length === 0) {
       invalidProp('receivers', 'a selection with at least one receiver enabled', props.receivers);
     }
     const generator = {
-      enabled: props.metricsGenerator?.enabled ?? true,
-      remoteWriteUrl: props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL,
-      sendExemplars: props.metricsGenerator?.sendExemplars ?? true,
+      enabled: optionalBoolean('metricsGenerator.enabled', props.metricsGenerator?.enabled, true),
+      remoteWriteUrl: checkFormat('metricsGenerator.remoteWriteUrl', props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL, FORMATS.httpUrl),
+      sendExemplars: optionalBoolean('metricsGenerator.sendExemplars', props.metricsGenerator?.sendExemplars, true),
     };
-    validateHttpUrl('metricsGenerator.remoteWriteUrl', generator.remoteWriteUrl);
     const resources = resolveResources('resources', props.resources, {
       cpuRequest: '500m',
       cpuLimit: '1',
       memoryRequest: '1Gi',
       memoryLimit: '1Gi',
     });
-    const logLevel = props.logLevel ?? 'info';
-    if (!LOG_LEVELS.includes(logLevel)) invalidProp('logLevel', `one of ${LOG_LEVELS.map((l) => `"${l}"`).join(', ')}`, logLevel);
+    const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
+    const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', TEMPO_LOG_LEVELS);
     const monitor = {
-      enabled: props.serviceMonitor?.enabled ?? true,
-      releaseLabel: props.serviceMonitor?.releaseLabel ?? 'kube-prometheus-stack',
-      interval: props.serviceMonitor?.interval ?? '30s',
+      enabled: optionalBoolean('serviceMonitor.enabled', props.serviceMonitor?.enabled, true),
+      releaseLabel: checkFormat('serviceMonitor.releaseLabel', props.serviceMonitor?.releaseLabel ?? KUBE_PROMETHEUS_STACK_RELEASE, FORMATS.labelValue),
+      interval: checkPositivePrometheusDuration('serviceMonitor.interval', props.serviceMonitor?.interval ?? '30s'),
     };
-    validatePositiveDuration('serviceMonitor.interval', monitor.interval);
+    const usageReporting = optionalBoolean('usageReporting', props.usageReporting, false);
 
     const labelOptions = { name: 'tempo', instance: name, component: COMPONENT, version: this.version.version };
     const labels = standardLabels(labelOptions);
     this.selectorLabels = selectorLabels(labelOptions);
     this.serviceName = name;
-    this.serviceHost = `${name}.${this.namespace}.svc.cluster.local`;
+    this.serviceHost = serviceHost(name, this.namespace);
     this.queryUrl = `http://${this.serviceHost}:${SERVER_PORTS.http.port}`;
 
     this.configYaml = Yaml.stringify(
       buildTempoConfig({
         version: this.version,
-        storage,
+        storage: storage.config,
         retention,
         limits,
         receivers: enabledReceivers,
         generator,
-        usageReporting: props.usageReporting ?? false,
+        usageReporting,
         logLevel,
         overridesFile: `${CONFIG_DIR}/${OVERRIDES_FILE}`,
       }),
@@ -253,7 +259,7 @@ export class TempoStack extends Construct {
     const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: { ...metadata(name), annotations: serviceAccountAnnotations(storage) },
+      metadata: { ...metadata(name), annotations: storage.serviceAccountAnnotations },
       // Tempo never calls the Kubernetes API.
       automountServiceAccountToken: false,
     });
@@ -279,7 +285,6 @@ export class TempoStack extends Construct {
       },
     });
 
-    const credentials = storageCredentials(storage);
     const httpPort = k8s.IntOrString.fromString(SERVER_PORTS.http.name);
     this.statefulSet = new k8s.KubeStatefulSet(this, 'StatefulSet', {
       metadata: metadata(name),
@@ -290,9 +295,10 @@ export class TempoStack extends Construct {
         updateStrategy: { type: 'RollingUpdate' },
         template: {
           metadata: {
-            labels: { ...labels, ...storagePodLabels(storage) },
-            // A config change alters the pod template, so the pod restarts with the new config.
-            annotations: { 'checksum/config': sha256(this.configYaml + this.overridesYaml) },
+            labels: { ...labels, ...storage.podLabels },
+            // A tempo.yaml change alters the pod template, so the pod restarts with it. The
+            // overrides file is left out: Tempo re-reads it without a restart.
+            annotations: { 'checksum/config': sha256(this.configYaml) },
           },
           spec: {
             serviceAccountName: this.serviceAccount.name,
@@ -308,17 +314,17 @@ export class TempoStack extends Construct {
                 imagePullPolicy: 'IfNotPresent',
                 args: [`-config.file=${CONFIG_DIR}/${CONFIG_FILE}`, '-config.expand-env=true'],
                 env: [
-                  { name: 'GOMEMLIMIT', value: goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION) },
-                  ...credentials.env,
+                  { name: 'GOMEMLIMIT', value: goMemoryLimit },
+                  ...storage.env,
                 ],
                 ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
                 resources: toResourceRequirements(resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
-                  { name: 'config', mountPath: CONFIG_DIR, readOnly: true },
-                  { name: 'data', mountPath: DATA_DIR },
-                  { name: 'tmp', mountPath: '/tmp' },
-                  ...credentials.mounts,
+                  { name: VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
+                  { name: VOLUME.data, mountPath: DATA_DIR },
+                  { name: VOLUME.tmp, mountPath: '/tmp' },
+                  ...storage.mounts,
                 ],
                 // WAL replay after a restart can take minutes: up to 5 before liveness applies.
                 startupProbe: { httpGet: { path: '/ready', port: httpPort }, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
@@ -329,16 +335,16 @@ export class TempoStack extends Construct {
               },
             ],
             volumes: [
-              { name: 'config', configMap: { name: configMap.name } },
+              { name: VOLUME.config, configMap: { name: configMap.name } },
               // Scratch space for libraries that write temporary files; the root filesystem is read-only.
-              { name: 'tmp', emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
-              ...credentials.volumes,
+              { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+              ...storage.volumes,
             ],
           },
         },
         volumeClaimTemplates: [
           {
-            metadata: { name: 'data', labels: this.selectorLabels },
+            metadata: { name: VOLUME.data, labels: this.selectorLabels },
             spec: {
               accessModes: ['ReadWriteOnce'],
               storageClassName: props.storageClassName,
@@ -393,12 +399,3 @@ function sha256(text: string): string {
   return createHash('sha256').update(text).digest('hex');
 }
 
-function validateHttpUrl(prop: string, value: string): void {
-  let protocol: string | undefined;
-  try {
-    protocol = new URL(value).protocol;
-  } catch {
-    protocol = undefined;
-  }
-  if (protocol !== 'http:' && protocol !== 'https:') invalidProp(prop, 'an http:// or https:// URL', value);
-}

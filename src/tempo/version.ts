@@ -1,4 +1,4 @@
-import { invalidProp } from '../common/errors';
+import { Format, checkFormat } from '../common/formats';
 
 /** The Tempo release lines this project emits configuration for. */
 export type TempoLine = '3.0' | '2.10';
@@ -9,6 +9,17 @@ export const TEMPO_PINNED_VERSIONS: Readonly<Record<TempoLine, string>> = {
   '2.10': '2.10.8',
 };
 
+/** The version deployed when none is chosen. */
+export const DEFAULT_TEMPO_VERSION = TEMPO_PINNED_VERSIONS['3.0'];
+
+const LINES = Object.keys(TEMPO_PINNED_VERSIONS) as TempoLine[];
+
+/** A release of a supported line; other lines are refused because their config format is unverified. */
+export const TEMPO_VERSION_FORMAT: Format = {
+  pattern: new RegExp(`^(${LINES.map((l) => l.replace('.', '\\.')).join('|')})\\.(0|[1-9]\\d*)$`),
+  allowed: `a release of a supported line, ${LINES.map((l) => `${l}.x`).join(' or ')} (pinned: ${Object.values(TEMPO_PINNED_VERSIONS).join(', ')})`,
+};
+
 /** A Tempo version: the exact image tag and the release line whose config format it uses. */
 export interface TempoVersion {
   /** The exact version, also the image tag, e.g. `3.0.3`. */
@@ -17,14 +28,8 @@ export interface TempoVersion {
   readonly line: TempoLine;
 }
 
-const VERSION = /^(\d+)\.(\d+)\.(\d+)$/;
-
-/** Parses `3.0.x` / `2.10.x`; any other line is refused because its config format is unverified. */
+/** Parses a `3.0.x` / `2.10.x` version. */
 export function parseTempoVersion(prop: string, version: string): TempoVersion {
-  const match = typeof version === 'string' ? VERSION.exec(version) : null;
-  const line = match ? `${Number(match[1])}.${Number(match[2])}` : undefined;
-  if (!match || !(line! in TEMPO_PINNED_VERSIONS)) {
-    return invalidProp(prop, `a release of a supported line, 3.0.x or 2.10.x (pinned: ${Object.values(TEMPO_PINNED_VERSIONS).join(', ')})`, version);
-  }
-  return { version, line: line as TempoLine };
+  const match = TEMPO_VERSION_FORMAT.pattern.exec(checkFormat(prop, version, TEMPO_VERSION_FORMAT))!;
+  return { version, line: match[1] as TempoLine };
 }

@@ -1,0 +1,13 @@
+/** Namespace of the stack when none is given: where kube-prometheus-stack usually runs too. */
+export const DEFAULT_NAMESPACE = 'monitoring';
+
+/** kube-prometheus-stack's Helm release name assumed by default (its `release` label value). */
+export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
+
+/**
+ * Cluster-local DNS name of a Service. `<name>.<namespace>.svc` resolves through the pod's DNS
+ * search path whatever the cluster domain is (it is not always `cluster.local`).
+ */
+export function serviceHost(name: string, namespace: string): string {
+  return `${name}.${namespace}.svc`;
+}
