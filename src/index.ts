@@ -1,5 +1,6 @@
 export { ValidationError } from './common/errors';
 export type { ContainerResources } from './common/resources';
+export type { ServiceMonitorOptions } from './common/service-monitor';
 export * from './tempo/limits';
 export * from './tempo/receivers';
 export * from './tempo/storage';

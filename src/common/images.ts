@@ -4,7 +4,11 @@
  */
 export const IMAGES = {
   tempo: 'docker.io/grafana/tempo',
+  collector: 'docker.io/otel/opentelemetry-collector-contrib',
 } as const;
+
+/** The pinned collector-contrib release; its config is checked against this tag. */
+export const COLLECTOR_VERSION = '0.158.0';
 
 /** A full image reference `<repository>:<tag>`. */
 export function imageRef(repository: string, tag: string): string {

@@ -1,27 +1,10 @@
+import { PortSpec, TRACE_PROTOCOL_PORTS } from '../common/ports';
 import { TempoReceivers } from './receivers';
 
 export type ReceiverName = keyof TempoReceivers;
 
-/** A network port with everything a container port and a Service port need. */
-export interface PortSpec {
-  /** Port name, at most 15 characters (IANA_SVC_NAME). */
-  readonly name: string;
-  readonly port: number;
-  readonly protocol: 'TCP' | 'UDP';
-  /** Application protocol for Service meshes and Gateways; none for raw UDP. */
-  readonly appProtocol?: string;
-}
-
 /** Receiver ports, in the order they appear in Services and containers. */
-export const RECEIVER_PORTS: Readonly<Record<ReceiverName, PortSpec>> = {
-  otlpGrpc: { name: 'otlp-grpc', port: 4317, protocol: 'TCP', appProtocol: 'grpc' },
-  otlpHttp: { name: 'otlp-http', port: 4318, protocol: 'TCP', appProtocol: 'http' },
-  jaegerGrpc: { name: 'jaeger-grpc', port: 14250, protocol: 'TCP', appProtocol: 'grpc' },
-  jaegerThriftHttp: { name: 'jaeger-http', port: 14268, protocol: 'TCP', appProtocol: 'http' },
-  jaegerThriftCompact: { name: 'jaeger-compact', port: 6831, protocol: 'UDP' },
-  jaegerThriftBinary: { name: 'jaeger-binary', port: 6832, protocol: 'UDP' },
-  zipkin: { name: 'zipkin', port: 9411, protocol: 'TCP', appProtocol: 'http' },
-};
+export const RECEIVER_PORTS: Readonly<Record<ReceiverName, PortSpec>> = TRACE_PROTOCOL_PORTS;
 
 /** Tempo's own ports: HTTP API (query, /ready, /metrics) and internal gRPC. */
 export const SERVER_PORTS = {

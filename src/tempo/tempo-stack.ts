@@ -1,20 +1,20 @@
-import { createHash } from 'node:crypto';
 import { Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../../imports/monitoring.coreos.com';
 import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, serviceHost } from '../common/defaults';
 import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
 import { definedOnly } from '../common/objects';
+import { PortSpec, configChecksum, containerPort, servicePort } from '../common/ports';
 import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
-import { checkPositivePrometheusDuration, goMemLimit, quantityToBytes, retentionToSeconds } from '../common/units';
+import { goMemLimit, quantityToBytes, retentionToSeconds } from '../common/units';
 import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_config';
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } from './_limits';
-import { DEFAULT_RECEIVERS, PortSpec, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
+import { DEFAULT_RECEIVERS, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
 import { storageWiring } from './_storage';
 import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
@@ -43,25 +43,6 @@ export interface TempoMetricsGeneratorOptions {
    * @default true
    */
   readonly sendExemplars?: boolean;
-}
-
-/** Scraping Tempo's own metrics with a prometheus-operator ServiceMonitor. */
-export interface TempoServiceMonitorOptions {
-  /**
-   * Emit the ServiceMonitor (needs the prometheus-operator CRDs).
-   * @default true
-   */
-  readonly enabled?: boolean;
-  /**
-   * Value of the `release` label kube-prometheus-stack selects ServiceMonitors by.
-   * @default 'kube-prometheus-stack'
-   */
-  readonly releaseLabel?: string;
-  /**
-   * Scrape interval, a Prometheus duration.
-   * @default '30s'
-   */
-  readonly interval?: string;
 }
 
 export interface TempoStackProps {
@@ -133,7 +114,7 @@ export interface TempoStackProps {
    * ServiceMonitor for Tempo's own metrics.
    * @default - enabled, `release: kube-prometheus-stack`
    */
-  readonly serviceMonitor?: TempoServiceMonitorOptions;
+  readonly serviceMonitor?: ServiceMonitorOptions;
   /**
    * Send anonymous usage statistics to Grafana Labs.
    * @default false
@@ -228,11 +209,7 @@ export class TempoStack extends Construct {
     });
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', TEMPO_LOG_LEVELS);
-    const monitor = {
-      enabled: optionalBoolean('serviceMonitor.enabled', props.serviceMonitor?.enabled, true),
-      releaseLabel: checkFormat('serviceMonitor.releaseLabel', props.serviceMonitor?.releaseLabel ?? KUBE_PROMETHEUS_STACK_RELEASE, FORMATS.labelValue),
-      interval: checkPositivePrometheusDuration('serviceMonitor.interval', props.serviceMonitor?.interval ?? '30s'),
-    };
+    const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const usageReporting = optionalBoolean('usageReporting', props.usageReporting, false);
 
     const labelOptions = { name: 'tempo', instance: name, component: COMPONENT, version: this.version.version };
@@ -298,7 +275,7 @@ export class TempoStack extends Construct {
             labels: { ...labels, ...storage.podLabels },
             // A tempo.yaml change alters the pod template, so the pod restarts with it. The
             // overrides file is left out: Tempo re-reads it without a restart.
-            annotations: { 'checksum/config': sha256(this.configYaml) },
+            annotations: { 'checksum/config': configChecksum(this.configYaml) },
           },
           spec: {
             serviceAccountName: this.serviceAccount.name,
@@ -317,7 +294,7 @@ export class TempoStack extends Construct {
                   { name: 'GOMEMLIMIT', value: goMemoryLimit },
                   ...storage.env,
                 ],
-                ports: ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })),
+                ports: ports.map(containerPort),
                 resources: toResourceRequirements(resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
@@ -355,16 +332,7 @@ export class TempoStack extends Construct {
       },
     });
 
-    if (monitor.enabled) {
-      new ServiceMonitor(this, 'ServiceMonitor', {
-        metadata: { name, namespace: this.namespace, labels: { ...labels, release: monitor.releaseLabel } },
-        spec: {
-          selector: { matchLabels: this.selectorLabels },
-          namespaceSelector: { matchNames: [this.namespace] },
-          endpoints: [{ port: SERVER_PORTS.http.name, path: '/metrics', interval: monitor.interval, scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],
-        },
-      });
-    }
+    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: this.selectorLabels, port: SERVER_PORTS.http.name });
   }
 
   private requireReceiver(receiver: ReceiverName, attribute: string): PortSpec {
@@ -383,19 +351,5 @@ export class TempoStack extends Construct {
   public get otlpHttpEndpoint(): string {
     return `http://${this.serviceHost}:${this.requireReceiver('otlpHttp', 'otlpHttpEndpoint').port}`;
   }
-}
-
-function servicePort(p: PortSpec): k8s.ServicePort {
-  return {
-    name: p.name,
-    port: p.port,
-    targetPort: k8s.IntOrString.fromString(p.name),
-    protocol: p.protocol,
-    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
-  };
-}
-
-function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
 }
 

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { k8s } from 'cdk8s-plus-28';
+
+/** A network port with everything a container port and a Service port need. */
+export interface PortSpec {
+  /** Port name, at most 15 characters (IANA_SVC_NAME). */
+  readonly name: string;
+  readonly port: number;
+  readonly protocol: 'TCP' | 'UDP';
+  /** Application protocol for Service meshes and Gateways; none for raw UDP. */
+  readonly appProtocol?: string;
+}
+
+/** A Service port targeting the container port of the same name. */
+export function servicePort(p: PortSpec): k8s.ServicePort {
+  return {
+    name: p.name,
+    port: p.port,
+    targetPort: k8s.IntOrString.fromString(p.name),
+    protocol: p.protocol,
+    ...(p.appProtocol ? { appProtocol: p.appProtocol } : {}),
+  };
+}
+
+export function containerPort(p: PortSpec): k8s.ContainerPort {
+  return { name: p.name, containerPort: p.port, protocol: p.protocol };
+}
+
+/** Hex SHA-256 of a rendered config, for a pod-template annotation that rolls pods on change. */
+export function configChecksum(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** Standard ports of the trace protocols, shared by every component that receives them. */
+export const TRACE_PROTOCOL_PORTS = {
+  otlpGrpc: { name: 'otlp-grpc', port: 4317, protocol: 'TCP', appProtocol: 'grpc' },
+  otlpHttp: { name: 'otlp-http', port: 4318, protocol: 'TCP', appProtocol: 'http' },
+  jaegerGrpc: { name: 'jaeger-grpc', port: 14250, protocol: 'TCP', appProtocol: 'grpc' },
+  jaegerThriftHttp: { name: 'jaeger-http', port: 14268, protocol: 'TCP', appProtocol: 'http' },
+  jaegerThriftCompact: { name: 'jaeger-compact', port: 6831, protocol: 'UDP' },
+  jaegerThriftBinary: { name: 'jaeger-binary', port: 6832, protocol: 'UDP' },
+  zipkin: { name: 'zipkin', port: 9411, protocol: 'TCP', appProtocol: 'http' },
+} as const satisfies Record<string, PortSpec>;
