@@ -1,6 +1,10 @@
 export { ValidationError } from './common/errors';
+export type { LogLevel } from './common/defaults';
 export type { ContainerResources } from './common/resources';
 export type { ServiceMonitorOptions } from './common/service-monitor';
+export * from './collector/otel-collector';
+export * from './collector/receivers';
+export * from './collector/sampling';
 export * from './tempo/limits';
 export * from './tempo/receivers';
 export * from './tempo/storage';

@@ -5,6 +5,7 @@ import { DEFAULT_NAMESPACE } from './common/defaults';
 import { ValidationError, optionalBoolean } from './common/errors';
 import { FORMATS, checkFormat } from './common/formats';
 import { projectLabels } from './common/labels';
+import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
 export interface TracingStackProps {
@@ -23,15 +24,22 @@ export interface TracingStackProps {
    * @default - the TempoStackProps defaults
    */
   readonly tempo?: Omit<TempoStackProps, 'namespace'>;
+  /**
+   * Collector settings; `namespace` comes from the stack and the export target is the stack's Tempo.
+   * @default - the OtelCollectorProps defaults
+   */
+  readonly collector?: Omit<OtelCollectorProps, 'namespace' | 'traceBackend'>;
 }
 
 /**
- * The whole tracing stack as one chart: the namespace and Tempo, wired to each other by typed
- * attributes. Synthesizes to one file with the Namespace first.
+ * The whole tracing stack as one chart: the namespace, Tempo and the collector exporting to it,
+ * wired by typed attributes. Synthesizes to one file with the Namespace first.
  */
 export class TracingStack extends Chart {
   /** Tempo. */
   public readonly tempo: TempoStack;
+  /** The gateway collector; Rocket.Chat sends its spans here. */
+  public readonly collector: OtelCollector;
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     // The chart itself gets no namespace: cdk8s would stamp it on cluster-scoped objects too.
@@ -55,6 +63,7 @@ export class TracingStack extends Chart {
       : undefined;
 
     this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, namespace }));
+    this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend: this.tempo }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {

@@ -204,7 +204,7 @@ describe('TempoStack Kubernetes objects', () => {
     expect(sm.spec.selector.matchLabels).toEqual(sts.spec.selector.matchLabels);
     const custom = synthStack({ tempo: { serviceMonitor: { releaseLabel: 'prom' } } });
     expect(findObject(custom, 'ServiceMonitor', 'tempo').metadata.labels!.release).toBe('prom');
-    expect(synthStack({ tempo: { serviceMonitor: { enabled: false } } }).map((o) => o.kind)).not.toContain('ServiceMonitor');
+    expect(synthStack({ tempo: { serviceMonitor: { enabled: false } } }).map((o) => `${o.kind}/${o.metadata.name}`)).not.toContain('ServiceMonitor/tempo');
   });
 
   test('selector labels exclude the version (immutable selector survives upgrades)', () => {

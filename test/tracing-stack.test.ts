@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Yaml } from 'cdk8s';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { loadTracingConfig } from '../src';
 import { synthStack } from './util';
 import { validateObjects } from './validate-objects';
@@ -28,13 +28,30 @@ describe('TracingStack (default, as `cdk8s synth` emits it)', () => {
       'Service/tempo-headless',
       'StatefulSet/tempo',
       'ServiceMonitor/tempo',
+      'ServiceAccount/otel-collector',
+      'ClusterRole/otel-collector-monitoring',
+      'ClusterRoleBinding/otel-collector-monitoring',
+      'ConfigMap/otel-collector-config',
+      'Service/otel-collector',
+      'Deployment/otel-collector',
+      'ServiceMonitor/otel-collector',
     ]);
   });
 
   test('namespace only on namespaced objects', () => {
-    const [ns, ...rest] = objects;
-    expect(ns.metadata.namespace).toBeUndefined();
-    for (const o of rest) expect(o.metadata.namespace).toBe('monitoring');
+    const clusterScoped = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding']);
+    for (const o of objects) expect(o.metadata.namespace).toBe(clusterScoped.has(o.kind) ? undefined : 'monitoring');
+  });
+
+  test('the collector exports to the Service of the stack\'s Tempo, on a port that Service declares', () => {
+    const config = parse(objects.find((o) => o.metadata.name === 'otel-collector-config')!.data['collector.yaml']);
+    const [host, port] = config.exporters.otlp_grpc.endpoint.split(':');
+    const [serviceName, namespace, svc] = host.split('.');
+    expect(svc).toBe('svc');
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === serviceName && o.metadata.namespace === namespace)!;
+    expect(service).toBeDefined();
+    const servicePort = service.spec.ports.find((p: { port: number }) => p.port === Number(port));
+    expect(servicePort).toMatchObject({ name: 'otlp-grpc', protocol: 'TCP', appProtocol: 'grpc' });
   });
 
   test('every object carries the standard labels', () => {

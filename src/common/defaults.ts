@@ -11,3 +11,7 @@ export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';
 export function serviceHost(name: string, namespace: string): string {
   return `${name}.${namespace}.svc`;
 }
+
+/** Log levels both Tempo and the collector accept. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -82,6 +82,17 @@ export function int(options: IntOptions): Schema<number> {
   };
 }
 
+/** A finite number within [min, max] (percentages). */
+export function num(options: IntOptions & { readonly max: number }): Schema<number> {
+  const allowed = `a number from ${options.min} to ${options.max}`;
+  return {
+    check(value, path, errors) {
+      return typeof value === 'number' && Number.isFinite(value) && value >= options.min && value <= options.max ? value : fail(errors, path, allowed, value);
+    },
+    jsonSchema: () => ({ type: 'number', description: options.description, minimum: options.min, maximum: options.max }),
+  };
+}
+
 export function bool(description: string): Schema<boolean> {
   return {
     check: (value, path, errors) => (typeof value === 'boolean' ? value : fail(errors, path, 'true or false', value)),

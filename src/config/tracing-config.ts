@@ -1,13 +1,35 @@
 import { FORMATS } from '../common/formats';
 import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
-import { TEMPO_LOG_LEVELS } from '../tempo/tempo-stack';
+import { LOG_LEVELS } from '../common/defaults';
 import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
-import { Infer, bool, int, obj, oneOf, optional, record, str, tagged } from './_schema';
+import { SENSITIVE_ACTIONS } from '../collector/_rocketchat';
+import { Infer, bool, int, num, obj, oneOf, optional, record, str, tagged } from './_schema';
 
 // Every string format here is the one the constructs check, so the file, its JSON Schema and the
 // library accept exactly the same values.
 
 const positive = (description: string) => int({ description, min: 1 });
+
+const resources = (description: string) =>
+  obj(
+    {
+      cpuRequest: optional(str({ description: 'CPU request. Default 500m.', format: FORMATS.cpu })),
+      cpuLimit: optional(str({ description: 'CPU limit. Default 1.', format: FORMATS.cpu })),
+      memoryRequest: optional(str({ description: 'Memory request. Default 1Gi.', format: FORMATS.quantity })),
+      memoryLimit: optional(str({ description: 'Memory limit, at least 256Mi (also sets GOMEMLIMIT). Default 1Gi.', format: FORMATS.quantity })),
+    },
+    { description },
+  );
+
+const serviceMonitor = (description: string) =>
+  obj(
+    {
+      enabled: optional(bool('Emit a ServiceMonitor (prometheus-operator CRDs). Default true.')),
+      releaseLabel: optional(str({ description: 'The release label kube-prometheus-stack selects by. Default kube-prometheus-stack.', format: FORMATS.labelValue })),
+      interval: optional(str({ description: 'Scrape interval. Default 30s.', format: FORMATS.prometheusDuration, examples: ['30s'] })),
+    },
+    { description },
+  );
 
 const limitMembers = {
   maxTracesPerUser: optional(positive(`Live traces a tenant may hold in memory at once. Default ${DEFAULT_LIMITS.maxTracesPerUser}.`)),
@@ -134,31 +156,89 @@ const tempo = obj(
         { description: 'Tempo metrics-generator.' },
       ),
     ),
-    resources: optional(
-      obj(
-        {
-          cpuRequest: optional(str({ description: 'CPU request. Default 500m.', format: FORMATS.cpu })),
-          cpuLimit: optional(str({ description: 'CPU limit. Default 1.', format: FORMATS.cpu })),
-          memoryRequest: optional(str({ description: 'Memory request. Default 1Gi.', format: FORMATS.quantity })),
-          memoryLimit: optional(str({ description: 'Memory limit, at least 256Mi (also sets GOMEMLIMIT). Default 1Gi.', format: FORMATS.quantity })),
-        },
-        { description: 'Tempo container resources.' },
-      ),
-    ),
-    serviceMonitor: optional(
-      obj(
-        {
-          enabled: optional(bool('Emit a ServiceMonitor (prometheus-operator CRDs). Default true.')),
-          releaseLabel: optional(str({ description: 'The release label kube-prometheus-stack selects by. Default kube-prometheus-stack.', format: FORMATS.labelValue })),
-          interval: optional(str({ description: 'Scrape interval. Default 30s.', format: FORMATS.prometheusDuration, examples: ['30s'] })),
-        },
-        { description: "Scraping Tempo's own metrics." },
-      ),
-    ),
+    resources: optional(resources('Tempo container resources.')),
+    serviceMonitor: optional(serviceMonitor("Scraping Tempo's own metrics.")),
     usageReporting: optional(bool('Send anonymous usage statistics to Grafana Labs. Default false.')),
-    logLevel: optional(oneOf(TEMPO_LOG_LEVELS, { description: 'Log level. Default info.' })),
+    logLevel: optional(oneOf(LOG_LEVELS, { description: 'Log level. Default info.' })),
   },
   { description: 'Grafana Tempo (monolithic).' },
+);
+
+const sensitive = (description: string) => optional(oneOf(SENSITIVE_ACTIONS, { description }));
+
+const sampling = tagged(
+  'type',
+  {
+    tail: obj(
+      {
+        keepErrors: optional(bool('Keep every trace with an error span. Default true.')),
+        latencyThresholdMs: optional(int({ description: 'Keep every trace longer than this (ms); 0 turns it off. Default 2000.', min: 0, max: 3_600_000 })),
+        baselinePercentage: optional(num({ description: 'Percentage of the remaining traces kept. Default 10.', min: 0, max: 100 })),
+        spansPerSecondLimit: optional(int({ description: 'Rate limit on the baseline, spans per second; 0 means none. Default 0.', min: 0, max: 10_000_000 })),
+        decisionWaitSeconds: optional(int({ description: "Wait for a trace's spans before deciding, seconds. Default 30.", min: 1, max: 300 })),
+        numTraces: optional(int({ description: 'Traces held in memory while waiting. Default 50000.', min: 100, max: 10_000_000 })),
+      },
+      { description: 'Tail sampling (one replica only).' },
+    ),
+    head: obj({ percentage: num({ description: 'Percentage of traces kept.', min: 0, max: 100 }) }, { description: 'Head (probabilistic) sampling.' }),
+    none: obj({}, { description: 'No sampling.' }),
+  },
+  { description: 'Sampling. Default: tail.' },
+);
+
+const collector = obj(
+  {
+    name: optional(str({ description: 'Base name of the collector objects and its Service. Default otel-collector.', format: FORMATS.serviceName })),
+    replicas: optional(int({ description: 'Replicas (1 with tail sampling). Default 1.', min: 1, max: 50 })),
+    receivers: optional(
+      obj(
+        {
+          otlpGrpc: optional(bool('OTLP gRPC on 4317. Default true.')),
+          otlpHttp: optional(bool('OTLP HTTP on 4318. Default true.')),
+          jaegerGrpc: optional(bool('Jaeger gRPC on 14250. Default true.')),
+          jaegerThriftHttp: optional(bool('Jaeger Thrift HTTP on 14268. Default true.')),
+          jaegerThriftCompact: optional(bool('Jaeger Thrift compact on 6831/UDP. Default true.')),
+          zipkin: optional(bool('Zipkin on 9411. Default true.')),
+          opencensus: optional(bool('Removed from the collector; true is refused. Default false.')),
+        },
+        { description: 'Receivers the collector runs.' },
+      ),
+    ),
+    sampling: optional(sampling),
+    kubernetesAttributes: optional(bool('Add Kubernetes metadata to spans. Default true.')),
+    environment: optional(str({ description: 'deployment.environment.name added to spans lacking it.', format: FORMATS.labelValue })),
+    clusterName: optional(str({ description: 'k8s.cluster.name added to spans lacking it.', format: FORMATS.labelValue })),
+    rocketChat: optional(
+      obj(
+        {
+          enabled: optional(bool('Clean Rocket.Chat spans. Default true.')),
+          normalizeSpanNames: optional(bool('Normalise span names. Default true.')),
+          setSpanKind: optional(bool('Set SERVER/CLIENT span kinds. Default true.')),
+          dbStatement: sensitive('db.statement: drop, hash or keep. Default drop.'),
+          parameters: sensitive('parameters: drop, hash or keep. Default drop.'),
+          userId: sensitive('userId: drop, hash or keep. Default hash.'),
+          url: sensitive('url: drop, hash or keep. Default drop.'),
+        },
+        { description: 'Rocket.Chat span hygiene.' },
+      ),
+    ),
+    queueSize: optional(int({ description: 'Export queue capacity in batches. Default 1000.', min: 1 })),
+    persistentQueue: optional(
+      obj(
+        {
+          enabled: optional(bool('Keep the export queue on a volume (StatefulSet). Default false.')),
+          size: optional(str({ description: 'Queue volume size. Default 5Gi.', format: FORMATS.quantity })),
+          storageClassName: optional(str({ description: 'Queue volume StorageClass.', format: FORMATS.dnsSubdomain })),
+        },
+        { description: 'Persistent export queue.' },
+      ),
+    ),
+    debugExporter: optional(bool('Log a summary of every batch. Default false.')),
+    resources: optional(resources('Collector container resources.')),
+    serviceMonitor: optional(serviceMonitor("Scraping the collector's own metrics.")),
+    logLevel: optional(oneOf(LOG_LEVELS, { description: 'Log level. Default info.' })),
+  },
+  { description: 'The gateway OpenTelemetry Collector.' },
 );
 
 /** The schema of `tracing.config.yaml`. */
@@ -167,6 +247,7 @@ export const tracingConfigSchema = obj(
     namespace: optional(str({ description: 'Namespace of the tracing stack. Default monitoring.', format: FORMATS.dnsLabel })),
     createNamespace: optional(bool('Emit the Namespace object. Default true.')),
     tempo: optional(tempo),
+    collector: optional(collector),
   },
   { description: 'Deployment of the Rocket.Chat tracing stack.' },
 );

@@ -1,7 +1,7 @@
 import { Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, serviceHost } from '../common/defaults';
+import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, LOG_LEVELS, LogLevel, serviceHost } from '../common/defaults';
 import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
@@ -20,10 +20,6 @@ import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
 import { DEFAULT_TEMPO_VERSION, TempoVersion, parseTempoVersion } from './version';
-
-/** Tempo's log levels. */
-export const TEMPO_LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type TempoLogLevel = (typeof TEMPO_LOG_LEVELS)[number];
 
 /** Tempo's metrics-generator: RED metrics and the service graph from spans, remote-written. */
 export interface TempoMetricsGeneratorOptions {
@@ -124,7 +120,7 @@ export interface TempoStackProps {
    * Tempo's log level.
    * @default 'info'
    */
-  readonly logLevel?: TempoLogLevel;
+  readonly logLevel?: LogLevel;
 }
 
 const DEFAULT_REMOTE_WRITE_URL = `http://${serviceHost(`${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`, DEFAULT_NAMESPACE)}:9090/api/v1/write`;
@@ -208,7 +204,7 @@ export class TempoStack extends Construct {
       memoryLimit: '1Gi',
     });
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
-    const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', TEMPO_LOG_LEVELS);
+    const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const usageReporting = optionalBoolean('usageReporting', props.usageReporting, false);
 

@@ -1,0 +1,220 @@
+import { CollectorReceiverName, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
+import { RocketChatHygiene, rocketChatSpanStatements } from './_rocketchat';
+
+// ---- Typed shape of the collector config keys this project emits, checked against
+// opentelemetry-collector(-contrib) v0.158.0 (component factories and mapstructure tags).
+
+/** Component type names at 0.158.0. Renamed components use their new names. */
+export const COMPONENTS = {
+  receivers: { otlp: 'otlp', jaeger: 'jaeger', zipkin: 'zipkin' },
+  processors: {
+    memoryLimiter: 'memory_limiter',
+    k8sAttributes: 'k8s_attributes',
+    resource: 'resource',
+    transform: 'transform',
+    tailSampling: 'tail_sampling',
+    probabilisticSampler: 'probabilistic_sampler',
+    batch: 'batch',
+  },
+  exporters: { otlpGrpc: 'otlp_grpc', debug: 'debug' },
+  extensions: { healthCheck: 'health_check', fileStorage: 'file_storage' },
+} as const;
+
+/** The pod IP, from the downward API: listeners bind to it, not to localhost or 0.0.0.0. */
+export const POD_IP_ENV = 'MY_POD_IP';
+const POD_IP = `\${env:${POD_IP_ENV}}`;
+
+interface Endpoint {
+  readonly endpoint: string;
+}
+
+type Policy =
+  | { readonly name: string; readonly type: 'status_code'; readonly status_code: { readonly status_codes: readonly string[] } }
+  | { readonly name: string; readonly type: 'latency'; readonly latency: { readonly threshold_ms: number } }
+  | { readonly name: string; readonly type: 'probabilistic'; readonly probabilistic: { readonly sampling_percentage: number } }
+  | {
+    readonly name: string;
+    readonly type: 'and';
+    readonly and: {
+      readonly and_sub_policy: readonly (
+        | { readonly name: string; readonly type: 'probabilistic'; readonly probabilistic: { readonly sampling_percentage: number } }
+        | { readonly name: string; readonly type: 'rate_limiting'; readonly rate_limiting: { readonly spans_per_second: number } }
+      )[];
+    };
+  };
+
+export interface CollectorConfig {
+  readonly extensions: Readonly<Record<string, unknown>>;
+  readonly receivers: Readonly<Record<string, unknown>>;
+  readonly processors: Readonly<Record<string, unknown>>;
+  readonly exporters: Readonly<Record<string, unknown>>;
+  readonly service: {
+    readonly extensions: readonly string[];
+    readonly telemetry: {
+      readonly logs: { readonly level: string; readonly encoding: 'json' };
+      readonly metrics: {
+        readonly level: 'normal' | 'detailed';
+        readonly readers: readonly { readonly pull: { readonly exporter: { readonly prometheus: { readonly host: string; readonly port: number } } } }[];
+      };
+    };
+    readonly pipelines: {
+      readonly traces: { readonly receivers: readonly string[]; readonly processors: readonly string[]; readonly exporters: readonly string[] };
+    };
+  };
+}
+
+/** Resolved sampling, as the config builder needs it. */
+export type ResolvedSampling =
+  | {
+    readonly type: 'tail';
+    readonly keepErrors: boolean;
+    readonly latencyThresholdMs: number;
+    readonly baselinePercentage: number;
+    readonly spansPerSecondLimit: number;
+    readonly decisionWaitSeconds: number;
+    readonly numTraces: number;
+  }
+  | { readonly type: 'head'; readonly percentage: number }
+  | { readonly type: 'none' };
+
+export interface CollectorConfigInput {
+  readonly receivers: readonly CollectorReceiverName[];
+  /** memory_limiter thresholds, derived from the container memory limit. */
+  readonly memoryLimiter: { readonly limitMib: number; readonly spikeLimitMib: number };
+  readonly k8sAttributes: boolean;
+  /** Resource attributes inserted when absent (never overwritten). */
+  readonly resourceAttributes: Readonly<Record<string, string>>;
+  readonly rocketChat?: RocketChatHygiene;
+  readonly sampling: ResolvedSampling;
+  readonly exporter: { readonly endpoint: string; readonly persistentQueueDir?: string; readonly queueSize: number };
+  readonly debugExporter: boolean;
+  readonly logLevel: string;
+}
+
+function receiversConfig(enabled: readonly CollectorReceiverName[]): Record<string, unknown> {
+  const listen = (r: CollectorReceiverName): Endpoint | undefined =>
+    enabled.includes(r) ? { endpoint: `${POD_IP}:${RECEIVER_PORTS[r].port}` } : undefined;
+  const out: Record<string, unknown> = {};
+  const otlp = prune({ grpc: listen('otlpGrpc'), http: listen('otlpHttp') });
+  if (Object.keys(otlp).length) out[COMPONENTS.receivers.otlp] = { protocols: otlp };
+  const jaeger = prune({ grpc: listen('jaegerGrpc'), thrift_http: listen('jaegerThriftHttp'), thrift_compact: listen('jaegerThriftCompact') });
+  if (Object.keys(jaeger).length) out[COMPONENTS.receivers.jaeger] = { protocols: jaeger };
+  const zipkin = listen('zipkin');
+  if (zipkin) out[COMPONENTS.receivers.zipkin] = zipkin;
+  return out;
+}
+
+function tailSamplingPolicies(s: Extract<ResolvedSampling, { type: 'tail' }>): Policy[] {
+  const policies: Policy[] = [];
+  if (s.keepErrors) policies.push({ name: 'keep-errors', type: 'status_code', status_code: { status_codes: ['ERROR'] } });
+  if (s.latencyThresholdMs > 0) policies.push({ name: 'keep-slow', type: 'latency', latency: { threshold_ms: s.latencyThresholdMs } });
+  if (s.baselinePercentage > 0) {
+    const baseline = { name: 'baseline', type: 'probabilistic', probabilistic: { sampling_percentage: s.baselinePercentage } } as const;
+    policies.push(
+      s.spansPerSecondLimit > 0
+        ? {
+          name: 'baseline-rate-limited',
+          type: 'and',
+          and: { and_sub_policy: [baseline, { name: 'rate-limit', type: 'rate_limiting', rate_limiting: { spans_per_second: s.spansPerSecondLimit } }] },
+        }
+        : baseline,
+    );
+  }
+  return policies;
+}
+
+/** Builds the collector config as a typed object; processors in the order the pipeline runs them. */
+export function buildCollectorConfig(input: CollectorConfigInput): CollectorConfig {
+  const P = COMPONENTS.processors;
+  const processors: [string, unknown][] = [
+    // First: refuse data before the process runs out of memory.
+    [P.memoryLimiter, { check_interval: '1s', limit_mib: input.memoryLimiter.limitMib, spike_limit_mib: input.memoryLimiter.spikeLimitMib }],
+  ];
+  if (input.k8sAttributes) {
+    processors.push([
+      P.k8sAttributes,
+      {
+        auth_type: 'serviceAccount',
+        passthrough: false,
+        extract: {
+          metadata: ['k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.deployment.name', 'k8s.node.name', 'k8s.pod.start_time'],
+        },
+        // Rocket.Chat's SDK sends no pod identity: match by the sender's pod IP. The uid and IP
+        // resource attributes come first for senders that do set them (e.g. via the downward API).
+        pod_association: [
+          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
+          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
+          { sources: [{ from: 'connection' }] },
+        ],
+      },
+    ]);
+  }
+  if (Object.keys(input.resourceAttributes).length) {
+    processors.push([
+      P.resource,
+      // `insert` only adds a missing attribute: service.name and anything a sender set stay as they are.
+      { attributes: Object.entries(input.resourceAttributes).map(([key, value]) => ({ key, value, action: 'insert' })) },
+    ]);
+  }
+  if (input.rocketChat) {
+    const statements = rocketChatSpanStatements(input.rocketChat);
+    // A statement that fails on one span (e.g. hashing a non-string) must not drop the batch.
+    if (statements.length) processors.push([P.transform, { error_mode: 'ignore', trace_statements: [{ context: 'span', statements }] }]);
+  }
+  const s = input.sampling;
+  if (s.type === 'tail') {
+    processors.push([
+      P.tailSampling,
+      { decision_wait: `${s.decisionWaitSeconds}s`, num_traces: s.numTraces, policies: tailSamplingPolicies(s) },
+    ]);
+  } else if (s.type === 'head') {
+    processors.push([P.probabilisticSampler, { sampling_percentage: s.percentage }]);
+  }
+  // Last: batch what survived.
+  processors.push([P.batch, { timeout: '1s', send_batch_size: 1024, send_batch_max_size: 2048 }]);
+
+  const E = COMPONENTS.exporters;
+  const exporters: Record<string, unknown> = {
+    [E.otlpGrpc]: {
+      endpoint: input.exporter.endpoint,
+      // Plaintext inside the cluster.
+      tls: { insecure: true },
+      compression: 'gzip',
+      timeout: '10s',
+      sending_queue: {
+        enabled: true,
+        num_consumers: 4,
+        queue_size: input.exporter.queueSize,
+        ...(input.exporter.persistentQueueDir ? { storage: COMPONENTS.extensions.fileStorage } : {}),
+      },
+      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '300s' },
+    },
+  };
+  if (input.debugExporter) exporters[E.debug] = { verbosity: 'basic' };
+
+  const X = COMPONENTS.extensions;
+  const extensions: Record<string, unknown> = { [X.healthCheck]: { endpoint: `${POD_IP}:${HEALTH_PORT.port}` } };
+  if (input.exporter.persistentQueueDir) extensions[X.fileStorage] = { directory: input.exporter.persistentQueueDir };
+
+  const receivers = receiversConfig(input.receivers);
+  return {
+    extensions,
+    receivers,
+    processors: Object.fromEntries(processors),
+    exporters,
+    service: {
+      extensions: Object.keys(extensions),
+      telemetry: {
+        logs: { level: input.logLevel, encoding: 'json' },
+        metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: POD_IP, port: METRICS_PORT.port } } } }] },
+      },
+      pipelines: {
+        traces: { receivers: Object.keys(receivers), processors: processors.map(([name]) => name), exporters: Object.keys(exporters) },
+      },
+    },
+  };
+}
+
+function prune<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

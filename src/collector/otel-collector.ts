@@ -1,0 +1,494 @@
+import { Chart, JsonPatch, Yaml } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DEFAULT_NAMESPACE, LOG_LEVELS, LogLevel, serviceHost } from '../common/defaults';
+import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
+import { FORMATS, checkFormat } from '../common/formats';
+import { COLLECTOR_VERSION, IMAGES, imageRef } from '../common/images';
+import { selectorLabels, standardLabels } from '../common/labels';
+import { definedOnly } from '../common/objects';
+import { PortSpec, configChecksum, containerPort, servicePort } from '../common/ports';
+import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
+import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
+import { quantityToBytes } from '../common/units';
+import { POD_IP_ENV, ResolvedSampling, buildCollectorConfig } from './_config';
+import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
+import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from './_rocketchat';
+import { CollectorReceivers } from './receivers';
+import { CollectorSampling } from './sampling';
+
+export type { SensitiveAttributeAction } from './_rocketchat';
+
+/** Anything that accepts OTLP over gRPC, e.g. a TempoStack. */
+export interface OtlpTraceBackend {
+  /** `host:port` of the OTLP gRPC endpoint. */
+  readonly otlpGrpcEndpoint: string;
+}
+
+/** Cleaning of Rocket.Chat's spans (see README "Rocket.Chat span hygiene"). */
+export interface RocketChatSpanOptions {
+  /**
+   * Apply the Rocket.Chat transform at all.
+   * @default true
+   */
+  readonly enabled?: boolean;
+  /**
+   * Normalise span names: REST spans lose the router's host, query strings, ids in path
+   * segments and webhook tokens; Mongo `getMore` spans lose their cursor id.
+   * @default true
+   */
+  readonly normalizeSpanNames?: boolean;
+  /**
+   * Set SERVER on REST spans and CLIENT on Mongo spans (Rocket.Chat leaves every span INTERNAL,
+   * so the service graph and RED metrics by kind are empty without it).
+   * @default true
+   */
+  readonly setSpanKind?: boolean;
+  /**
+   * Full Mongo commands (`db.statement`), including message text and tokens.
+   * @default 'drop'
+   */
+  readonly dbStatement?: SensitiveAttributeAction;
+  /**
+   * Model method arguments (`parameters`): user ids, usernames, emails.
+   * @default 'drop'
+   */
+  readonly parameters?: SensitiveAttributeAction;
+  /**
+   * The calling user's id (`userId`). Hashing keeps one user's traces findable together.
+   * @default 'hash'
+   */
+  readonly userId?: SensitiveAttributeAction;
+  /**
+   * The request URL with its query string (`url`); the normalised span name keeps the route.
+   * @default 'drop'
+   */
+  readonly url?: SensitiveAttributeAction;
+}
+
+/** A disk-backed export queue, so a Tempo restart or outage loses no spans. */
+export interface PersistentQueueOptions {
+  /**
+   * Keep the export queue on a PersistentVolumeClaim (the collector then runs as a StatefulSet).
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /**
+   * Size of each replica's queue volume.
+   * @default '5Gi'
+   */
+  readonly size?: string;
+  /**
+   * StorageClass of the queue volume.
+   * @default - the cluster's default StorageClass
+   */
+  readonly storageClassName?: string;
+}
+
+export interface OtelCollectorProps {
+  /** Where traces are exported (OTLP gRPC), e.g. the TempoStack. */
+  readonly traceBackend: OtlpTraceBackend;
+  /**
+   * Namespace for every collector object.
+   * @default - the enclosing Chart's namespace, else 'monitoring'
+   */
+  readonly namespace?: string;
+  /**
+   * Base name of every collector object and its Service, an RFC 1035 label of at most 40
+   * characters. Part of the public interface (DNS name, selectors).
+   * @default 'otel-collector'
+   */
+  readonly name?: string;
+  /**
+   * Replicas. Tail sampling needs every span of a trace on one replica, so it is refused with
+   * more than one.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Receivers to run.
+   * @default - OTLP gRPC and HTTP, Jaeger gRPC, Thrift HTTP and Thrift compact, Zipkin
+   */
+  readonly receivers?: CollectorReceivers;
+  /**
+   * Sampling.
+   * @default - tail sampling: every error, every trace over 2 s, 10% of the rest
+   */
+  readonly sampling?: CollectorSampling;
+  /**
+   * Add Kubernetes metadata (namespace, pod, deployment, node) to spans; needs a ClusterRole to
+   * read pods, namespaces and replicasets.
+   * @default true
+   */
+  readonly kubernetesAttributes?: boolean;
+  /**
+   * `deployment.environment.name` added to spans that lack it.
+   * @default - none added
+   */
+  readonly environment?: string;
+  /**
+   * `k8s.cluster.name` added to spans that lack it.
+   * @default - none added
+   */
+  readonly clusterName?: string;
+  /**
+   * Cleaning of Rocket.Chat's spans.
+   * @default - on: names normalised, kinds set, db.statement/parameters/url dropped, userId hashed
+   */
+  readonly rocketChat?: RocketChatSpanOptions;
+  /**
+   * Export queue capacity, in batches.
+   * @default 1000
+   */
+  readonly queueSize?: number;
+  /**
+   * Persistent export queue.
+   * @default - in memory
+   */
+  readonly persistentQueue?: PersistentQueueOptions;
+  /**
+   * Also log a summary of every batch with the `debug` exporter (basic verbosity).
+   * @default false
+   */
+  readonly debugExporter?: boolean;
+  /**
+   * CPU and memory. The memory limit sets the memory_limiter thresholds and GOMEMLIMIT and
+   * must be at least 256Mi.
+   * @default - requests 500m / 1Gi, limits 1 CPU / 1Gi
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * ServiceMonitor for the collector's own metrics (port 8888).
+   * @default - enabled, `release: kube-prometheus-stack`
+   */
+  readonly serviceMonitor?: ServiceMonitorOptions;
+  /**
+   * The collector's log level.
+   * @default 'info'
+   */
+  readonly logLevel?: LogLevel;
+}
+
+const UID = 10001;
+const CONFIG_DIR = '/conf';
+const CONFIG_FILE = 'collector.yaml';
+const QUEUE_DIR = '/var/lib/otelcol/queue';
+const COMPONENT = 'trace-collector';
+const VOLUME = { config: 'config', queue: 'queue' } as const;
+// memory_limiter: hard limit at 80% of the container limit, spikes of 25% of that; GOMEMLIMIT
+// at the same 80% so the Go runtime collects garbage before the limiter starts refusing.
+const MEMORY_LIMIT_FRACTION = 0.8;
+const SPIKE_FRACTION = 0.25;
+const MIN_MEMORY_LIMIT_MIB = 256;
+const DEFAULT_SAMPLING: CollectorSampling = { type: 'tail' };
+
+/**
+ * The gateway OpenTelemetry Collector (contrib distribution): OTLP/Jaeger/Zipkin in, Kubernetes
+ * metadata and Rocket.Chat span hygiene, sampling, OTLP gRPC out to the trace backend.
+ */
+export class OtelCollector extends Construct {
+  /** Namespace of every collector object. */
+  public readonly namespace: string;
+  /** Name of the collector Service. */
+  public readonly serviceName: string;
+  /** Cluster DNS name of the Service. */
+  public readonly serviceHost: string;
+  /** Labels selecting the collector's pods. */
+  public readonly selectorLabels: Readonly<Record<string, string>>;
+  /** The receivers that run. */
+  public readonly receivers: Readonly<Record<CollectorReceiverName, boolean>>;
+  /** The rendered collector config (for inspection and tests). */
+  public readonly configYaml: string;
+  /** The collector Service. */
+  public readonly service: k8s.KubeService;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorProps) {
+    super(scope, id);
+
+    // Validate everything before creating any object.
+    const name = checkFormat('name', props.name ?? 'otel-collector', FORMATS.serviceName);
+    this.namespace = checkFormat('namespace', props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
+    const exportEndpoint = checkFormat('traceBackend.otlpGrpcEndpoint', props.traceBackend?.otlpGrpcEndpoint, FORMATS.hostPort);
+    const replicas = props.replicas ?? 1;
+    if (!Number.isInteger(replicas) || replicas < 1 || replicas > 50) invalidProp('replicas', 'an integer from 1 to 50', props.replicas);
+    if (optionalBoolean('receivers.opencensus', props.receivers?.opencensus, false)) {
+      throw new ValidationError(
+        'receivers.opencensus must be false: the OpenCensus receiver was removed from the collector (contrib 0.132); send OTLP to otlpGrpcEndpoint (4317) or otlpHttpEndpoint (4318) instead',
+      );
+    }
+    const { opencensus: _opencensus, ...givenReceivers } = props.receivers ?? {};
+    void _opencensus;
+    this.receivers = { ...DEFAULT_RECEIVERS, ...definedOnly(givenReceivers) };
+    for (const [receiver, enabled] of Object.entries(this.receivers)) {
+      checkOneOf('receivers key', receiver, Object.keys(RECEIVER_PORTS));
+      optionalBoolean(`receivers.${receiver}`, enabled, false);
+    }
+    const enabledReceivers = (Object.keys(RECEIVER_PORTS) as CollectorReceiverName[]).filter((r) => this.receivers[r]);
+    if (enabledReceivers.length === 0) invalidProp('receivers', 'a selection with at least one receiver enabled', props.receivers);
+    const sampling = resolveSampling(props.sampling ?? DEFAULT_SAMPLING);
+    if (sampling.type === 'tail' && replicas > 1) {
+      throw new ValidationError(
+        `replicas must be 1 with tail sampling, got ${replicas}: tail sampling needs every span of a trace on one replica, which needs trace-id-aware load balancing in front of the samplers; use head sampling to run more replicas`,
+      );
+    }
+    const kubernetesAttributes = optionalBoolean('kubernetesAttributes', props.kubernetesAttributes, true);
+    const resourceAttributes: Record<string, string> = {};
+    if (props.environment !== undefined) resourceAttributes['deployment.environment.name'] = checkFormat('environment', props.environment, FORMATS.labelValue);
+    if (props.clusterName !== undefined) resourceAttributes['k8s.cluster.name'] = checkFormat('clusterName', props.clusterName, FORMATS.labelValue);
+    const rocketChat = resolveRocketChat(props.rocketChat);
+    const queueSize = props.queueSize ?? 1000;
+    if (!Number.isInteger(queueSize) || queueSize < 1) invalidProp('queueSize', 'a positive integer', props.queueSize);
+    const persistent = {
+      enabled: optionalBoolean('persistentQueue.enabled', props.persistentQueue?.enabled, false),
+      size: props.persistentQueue?.size ?? '5Gi',
+      storageClassName: props.persistentQueue?.storageClassName,
+    };
+    quantityToBytes('persistentQueue.size', persistent.size);
+    if (persistent.storageClassName !== undefined) checkFormat('persistentQueue.storageClassName', persistent.storageClassName, FORMATS.dnsSubdomain);
+    const debugExporter = optionalBoolean('debugExporter', props.debugExporter, false);
+    const resources = resolveResources('resources', props.resources, { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '1Gi' });
+    const memoryLimitMib = quantityToBytes('resources.memoryLimit', resources.memoryLimit) / 2 ** 20;
+    if (memoryLimitMib < MIN_MEMORY_LIMIT_MIB) {
+      throw new ValidationError(
+        `resources.memoryLimit must be at least ${MIN_MEMORY_LIMIT_MIB}Mi for the memory_limiter to leave room for batches and the queue, got ${JSON.stringify(resources.memoryLimit)}`,
+      );
+    }
+    const limitMib = Math.floor(memoryLimitMib * MEMORY_LIMIT_FRACTION);
+    const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
+    const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
+
+    const labelOptions = { name: 'opentelemetry-collector', instance: name, component: COMPONENT, version: COLLECTOR_VERSION };
+    const labels = standardLabels(labelOptions);
+    this.selectorLabels = selectorLabels(labelOptions);
+    this.serviceName = name;
+    this.serviceHost = serviceHost(name, this.namespace);
+
+    this.configYaml = Yaml.stringify(
+      buildCollectorConfig({
+        receivers: enabledReceivers,
+        memoryLimiter: { limitMib, spikeLimitMib: Math.floor(limitMib * SPIKE_FRACTION) },
+        k8sAttributes: kubernetesAttributes,
+        resourceAttributes,
+        rocketChat,
+        sampling,
+        exporter: { endpoint: exportEndpoint, queueSize, persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined },
+        debugExporter,
+        logLevel,
+      }),
+    );
+    const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
+
+    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: metadata(name),
+      // Only the Kubernetes attributes processor calls the API.
+      automountServiceAccountToken: kubernetesAttributes,
+    });
+    if (kubernetesAttributes) this.addRbac(name, labels, serviceAccount.name);
+
+    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${name}-config`), data: { [CONFIG_FILE]: this.configYaml } });
+
+    const receiverPorts: PortSpec[] = enabledReceivers.map((r) => RECEIVER_PORTS[r]);
+    this.service = new k8s.KubeService(this, 'Service', {
+      metadata: metadata(name),
+      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [...receiverPorts, METRICS_PORT].map(servicePort) },
+    });
+
+    const healthProbe = (periodSeconds: number, failureThreshold: number): k8s.Probe => ({
+      httpGet: { path: '/', port: k8s.IntOrString.fromString(HEALTH_PORT.name) },
+      periodSeconds,
+      failureThreshold,
+      timeoutSeconds: 5,
+    });
+    const podTemplate: k8s.PodTemplateSpec = {
+      metadata: { labels, annotations: { 'checksum/config': configChecksum(this.configYaml) } },
+      spec: {
+        serviceAccountName: serviceAccount.name,
+        automountServiceAccountToken: kubernetesAttributes,
+        enableServiceLinks: false,
+        securityContext: restrictedPodSecurityContext(UID),
+        // Time for the exporter to drain its queue on shutdown.
+        terminationGracePeriodSeconds: 60,
+        containers: [
+          {
+            name: 'otel-collector',
+            image: imageRef(IMAGES.collector, COLLECTOR_VERSION),
+            imagePullPolicy: 'IfNotPresent',
+            args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
+            env: [
+              // Listeners bind to the pod IP rather than all interfaces.
+              { name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+              { name: 'GOMEMLIMIT', value: `${limitMib}MiB` },
+            ],
+            ports: [...receiverPorts, METRICS_PORT, HEALTH_PORT].map(containerPort),
+            resources: toResourceRequirements(resources),
+            securityContext: restrictedContainerSecurityContext(),
+            volumeMounts: [
+              { name: VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
+              ...(persistent.enabled ? [{ name: VOLUME.queue, mountPath: QUEUE_DIR }] : []),
+            ],
+            readinessProbe: healthProbe(10, 3),
+            livenessProbe: healthProbe(20, 5),
+          },
+        ],
+        volumes: [{ name: VOLUME.config, configMap: { name: configMap.name } }],
+      },
+    };
+
+    if (persistent.enabled) {
+      // Each replica keeps its own queue volume, so the collector runs as a StatefulSet.
+      new k8s.KubeStatefulSet(this, 'StatefulSet', {
+        metadata: metadata(name),
+        spec: {
+          replicas,
+          serviceName: name,
+          selector: { matchLabels: this.selectorLabels },
+          template: podTemplate,
+          volumeClaimTemplates: [
+            {
+              metadata: { name: VOLUME.queue, labels: this.selectorLabels },
+              spec: {
+                accessModes: ['ReadWriteOnce'],
+                storageClassName: persistent.storageClassName,
+                resources: { requests: { storage: k8s.Quantity.fromString(persistent.size) } },
+              },
+            },
+          ],
+        },
+      });
+    } else {
+      new k8s.KubeDeployment(this, 'Deployment', {
+        metadata: metadata(name),
+        spec: {
+          replicas,
+          selector: { matchLabels: this.selectorLabels },
+          // Bring the new pod up before the old one goes, so senders always have a receiver.
+          strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
+          template: podTemplate,
+        },
+      });
+    }
+
+    if (replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata: metadata(name),
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+      });
+    }
+
+    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: this.selectorLabels, port: METRICS_PORT.name });
+  }
+
+  /** Read access to what the Kubernetes attributes processor looks up, and nothing else. */
+  private addRbac(name: string, labels: Record<string, string>, serviceAccountName: string): void {
+    // ClusterRoles are cluster-wide: the namespace in the name keeps two stacks apart.
+    const clusterName = `${name}-${this.namespace}`;
+    const role = new k8s.KubeClusterRole(this, 'ClusterRole', {
+      metadata: { name: clusterName, labels },
+      rules: [
+        { apiGroups: [''], resources: ['pods', 'namespaces'], verbs: ['get', 'list', 'watch'] },
+        // Deployment names are read from the pod's ReplicaSet owner.
+        { apiGroups: ['apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+      ],
+    });
+    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+      metadata: { name: clusterName, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: this.namespace }],
+    });
+    // cdk8s stamps a chart's namespace on every object, cluster-scoped ones included.
+    if (Chart.of(this).namespace !== undefined) {
+      for (const o of [role, binding]) o.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
+    }
+  }
+
+  private endpoint(receiver: CollectorReceiverName, attribute: string, scheme = '', path = ''): string {
+    if (!this.receivers[receiver]) {
+      throw new ValidationError(`${attribute} is not available: receivers.${receiver} is disabled on OtelCollector "${this.node.path}"`);
+    }
+    return `${scheme}${this.serviceHost}:${RECEIVER_PORTS[receiver].port}${path}`;
+  }
+
+  /** OTLP gRPC endpoint as `host:port`. */
+  public get otlpGrpcEndpoint(): string {
+    return this.endpoint('otlpGrpc', 'otlpGrpcEndpoint');
+  }
+
+  /** OTLP gRPC endpoint as a URL, the form `OTEL_EXPORTER_OTLP_ENDPOINT` takes. */
+  public get otlpGrpcUrl(): string {
+    return this.endpoint('otlpGrpc', 'otlpGrpcUrl', 'http://');
+  }
+
+  /** OTLP HTTP base URL. */
+  public get otlpHttpEndpoint(): string {
+    return this.endpoint('otlpHttp', 'otlpHttpEndpoint', 'http://');
+  }
+
+  /** Jaeger gRPC endpoint as `host:port`. */
+  public get jaegerGrpcEndpoint(): string {
+    return this.endpoint('jaegerGrpc', 'jaegerGrpcEndpoint');
+  }
+
+  /** Jaeger Thrift HTTP collector URL. */
+  public get jaegerThriftHttpEndpoint(): string {
+    return this.endpoint('jaegerThriftHttp', 'jaegerThriftHttpEndpoint', 'http://', '/api/traces');
+  }
+
+  /** Jaeger Thrift compact (UDP) endpoint as `host:port`. */
+  public get jaegerThriftCompactEndpoint(): string {
+    return this.endpoint('jaegerThriftCompact', 'jaegerThriftCompactEndpoint');
+  }
+
+  /** Zipkin v2 spans URL. */
+  public get zipkinEndpoint(): string {
+    return this.endpoint('zipkin', 'zipkinEndpoint', 'http://', '/api/v2/spans');
+  }
+}
+
+function checkPercentage(prop: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 100) invalidProp(prop, 'between 0 and 100', value);
+  return value as number;
+}
+
+function checkInteger(prop: string, value: unknown, min: number, max: number, unit: string): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    invalidProp(prop, `an integer from ${min} to ${max}${unit ? ` (${unit})` : ''}`, value);
+  }
+  return value as number;
+}
+
+function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
+  const type = checkOneOf('sampling.type', (sampling as { type?: unknown }).type, ['tail', 'head', 'none'] as const);
+  if (type === 'none') return { type };
+  if (type === 'head' && sampling.type === 'head') return { type, percentage: checkPercentage('sampling.percentage', sampling.percentage) };
+  const tail = sampling as Extract<CollectorSampling, { type: 'tail' }>;
+  const resolved: ResolvedSampling = {
+    type: 'tail',
+    keepErrors: optionalBoolean('sampling.keepErrors', tail.keepErrors, true),
+    latencyThresholdMs: checkInteger('sampling.latencyThresholdMs', tail.latencyThresholdMs ?? 2000, 0, 3_600_000, 'milliseconds'),
+    baselinePercentage: checkPercentage('sampling.baselinePercentage', tail.baselinePercentage ?? 10),
+    spansPerSecondLimit: checkInteger('sampling.spansPerSecondLimit', tail.spansPerSecondLimit ?? 0, 0, 10_000_000, 'spans per second'),
+    decisionWaitSeconds: checkInteger('sampling.decisionWaitSeconds', tail.decisionWaitSeconds ?? 30, 1, 300, 'seconds'),
+    numTraces: checkInteger('sampling.numTraces', tail.numTraces ?? 50000, 100, 10_000_000, 'traces'),
+  };
+  if (!resolved.keepErrors && resolved.latencyThresholdMs === 0 && resolved.baselinePercentage === 0) {
+    throw new ValidationError('sampling must keep something: keepErrors is false, latencyThresholdMs is 0 and baselinePercentage is 0, so every trace would be dropped');
+  }
+  return resolved;
+}
+
+function resolveRocketChat(options: RocketChatSpanOptions | undefined): RocketChatHygiene | undefined {
+  if (!optionalBoolean('rocketChat.enabled', options?.enabled, true)) return undefined;
+  const action = (key: 'dbStatement' | 'parameters' | 'userId' | 'url', fallback: SensitiveAttributeAction) =>
+    checkOneOf(`rocketChat.${key}`, options?.[key] ?? fallback, SENSITIVE_ACTIONS);
+  return {
+    normalizeSpanNames: optionalBoolean('rocketChat.normalizeSpanNames', options?.normalizeSpanNames, true),
+    setSpanKind: optionalBoolean('rocketChat.setSpanKind', options?.setSpanKind, true),
+    attributes: {
+      'db.statement': action('dbStatement', 'drop'),
+      parameters: action('parameters', 'drop'),
+      userId: action('userId', 'hash'),
+      url: action('url', 'drop'),
+    },
+  };
+}
