@@ -1,3 +1,4 @@
+import { COLLECTOR_KEYS } from './collector-config-schema';
 import { TEMPO_KEYS, checkKeys } from './tempo-config-schema';
 import { synthStack } from './util';
 import { validateObjects } from './validate-objects';
@@ -21,6 +22,13 @@ describe('test checks catch what they claim to', () => {
     expect(checkKeys({ metrics_generator: { storage: { remote_write: [{ endpoint: 'x' }] } } }, TEMPO_KEYS['3.0'])).toEqual([
       'metrics_generator.storage.remote_write[0].endpoint: unknown key',
     ]);
+  });
+
+  test('the collector key tree refuses deprecated names and misspelt keys', () => {
+    expect(checkKeys({ exporters: { otlp_grpc: { sending_queue: { blocking: true } } } }, COLLECTOR_KEYS)).toEqual(['exporters.otlp_grpc.sending_queue.blocking: unknown key']);
+    expect(checkKeys({ processors: { memory_limiter: { limit_percent: 80 } } }, COLLECTOR_KEYS)).toEqual(['processors.memory_limiter.limit_percent: unknown key']);
+    expect(checkKeys({ exporters: { logging: {} } }, COLLECTOR_KEYS)).toEqual(['exporters.logging: unknown key']);
+    expect(checkKeys({ service: { telemetry: { metrics: { address: ':8888' } } } }, COLLECTOR_KEYS)).toEqual(['service.telemetry.metrics.address: unknown key']);
   });
 
   test('validateObjects refuses invalid objects, unknown kinds and stray namespaces', () => {

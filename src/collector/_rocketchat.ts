@@ -20,7 +20,7 @@ export interface RocketChatHygiene {
 }
 
 const HTTP_METHOD = '(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS)';
-const IS_REST_SPAN = `IsMatch(name, "^${HTTP_METHOD} ")`;
+const IS_REST_SPAN = `IsMatch(span.name, "^${HTTP_METHOD} ")`;
 // Id shapes in Rocket.Chat paths: Mongo ObjectIds, direct-message room ids (two user ids) and
 // Meteor Random.id. OTTL's RE2 has no lookahead, so a match ends at "/" or the end and is put
 // back; a second pass catches ids in consecutive segments.
@@ -32,43 +32,55 @@ function str(value: string): string {
 }
 
 /**
- * The span-context statements, in order, as they appear in the config file: every `$` (regex
- * anchors, `$1` capture references) is written `$$`, the collector's escape for a literal `$`,
- * so none can be taken for an environment reference.
+ * The span-context statements, in order. They are written to the config file as they are: the
+ * collector only expands (and only unescapes `$$` in) `${…}` references, and no statement
+ * contains `${`, so regex anchors and `$1` capture references reach OTTL unchanged.
  */
 export function rocketChatSpanStatements(h: RocketChatHygiene): string[] {
-  return ottlStatements(h).map((s) => s.replace(/\$/g, '$$$$'));
+  const statements = ottlStatements(h);
+  const expandable = statements.find((s) => s.includes('${'));
+  if (expandable) throw new Error(`OTTL statement would be rewritten by config expansion: ${expandable}`);
+  return statements;
 }
+
+/** A span-name rewrite: OTTL `replace_pattern` with an RE2 pattern and `$n` references. */
+export interface NameRule {
+  readonly pattern: string;
+  readonly replacement: string;
+  /** Only REST spans (`<METHOD> …`). */
+  readonly restOnly: boolean;
+}
+
+/** The span-name rewrites, in order. */
+export const NAME_RULES: readonly NameRule[] = [
+  // "GET http://localhost/api/v1/x?y" -> "GET /api/v1/x?y"
+  { pattern: `^${HTTP_METHOD} https?://[^/]+`, replacement: '$1 ', restOnly: true },
+  // Query strings carry ids and search terms.
+  { pattern: '[?].*$', replacement: '', restOnly: true },
+  // Incoming webhooks put the integration id and its secret token in the path.
+  { pattern: '/hooks/[^/]+(/.*)?$', replacement: '/hooks/{integrationId}/{token}', restOnly: true },
+  ...[0, 1].flatMap(() => ID_PATTERNS.map((id) => ({ pattern: `/${id}(/|$)`, replacement: '/{id}$1', restOnly: true }))),
+  // Cursor ids make one span name per cursor.
+  { pattern: '^mongodb [0-9]+[.]getMore$', replacement: 'mongodb getMore', restOnly: false },
+];
 
 function ottlStatements(h: RocketChatHygiene): string[] {
   const statements: string[] = [];
   if (h.normalizeSpanNames) {
-    statements.push(
-      // "GET http://localhost/api/v1/x?y" -> "GET /api/v1/x?y"
-      `replace_pattern(name, ${str(`^${HTTP_METHOD} https?://[^/]+`)}, "$1") where ${IS_REST_SPAN}`,
-      // Query strings carry ids and search terms.
-      `replace_pattern(name, ${str('\\?.*$')}, "") where ${IS_REST_SPAN}`,
-      // Incoming webhooks put the integration id and its secret token in the path.
-      `replace_pattern(name, ${str('/hooks/[^/]+(/.*)?$')}, "/hooks/{integrationId}/{token}") where ${IS_REST_SPAN}`,
-    );
-    for (let pass = 0; pass < 2; pass++) {
-      for (const id of ID_PATTERNS) {
-        statements.push(`replace_pattern(name, ${str(`/${id}(/|$)`)}, "/{id}$1") where ${IS_REST_SPAN}`);
-      }
+    for (const rule of NAME_RULES) {
+      statements.push(`replace_pattern(span.name, ${str(rule.pattern)}, ${str(rule.replacement)})${rule.restOnly ? ` where ${IS_REST_SPAN}` : ''}`);
     }
-    // Cursor ids make one span name per cursor.
-    statements.push(`replace_pattern(name, ${str('^mongodb [0-9]+\\.getMore$')}, "mongodb getMore")`);
   }
   if (h.setSpanKind) {
     statements.push(
       // A REST span is the server side of an inbound request; a Mongo span is a database client call.
-      `set(kind, SPAN_KIND_SERVER) where kind == SPAN_KIND_INTERNAL and ${IS_REST_SPAN}`,
-      `set(kind, SPAN_KIND_CLIENT) where kind == SPAN_KIND_INTERNAL and attributes["db.system"] == "mongodb"`,
+      `set(span.kind, SPAN_KIND_SERVER) where span.kind == SPAN_KIND_INTERNAL and ${IS_REST_SPAN}`,
+      `set(span.kind, SPAN_KIND_CLIENT) where span.kind == SPAN_KIND_INTERNAL and span.attributes["db.system"] == "mongodb"`,
     );
   }
   for (const [attribute, action] of Object.entries(h.attributes)) {
-    if (action === 'drop') statements.push(`delete_key(attributes, ${str(attribute)})`);
-    if (action === 'hash') statements.push(`set(attributes[${str(attribute)}], SHA256(attributes[${str(attribute)}])) where attributes[${str(attribute)}] != nil`);
+    if (action === 'drop') statements.push(`delete_key(span.attributes, ${str(attribute)})`);
+    if (action === 'hash') statements.push(`set(span.attributes[${str(attribute)}], SHA256(span.attributes[${str(attribute)}])) where span.attributes[${str(attribute)}] != nil`);
   }
   return statements;
 }
