@@ -92,6 +92,8 @@ describe('config file', () => {
     const objects = synthStack(props);
     expect(validateObjects(objects)).toEqual([]);
     expect(tempoFiles(objects).config.storage.trace.backend).toBe('azure');
+    const collector = parse(objects.find((o) => o.metadata.name === 'otel-collector-config')!.data['collector.yaml']);
+    expect(collector.processors.resource.attributes).toContainEqual({ key: 'deployment.environment.name', value: 'production', action: 'insert' });
   });
 
   test('tracing.config.schema.json is up to date (npm run schema)', () => {
