@@ -63,7 +63,8 @@ export class TracingStack extends Chart {
       : undefined;
 
     this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, namespace }));
-    this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend: this.tempo }));
+    const traceBackend = { otlpGrpcEndpoint: underProp('tempo', () => this.tempo.otlpGrpcEndpoint) };
+    this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {

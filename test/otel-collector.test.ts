@@ -1,7 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { OtelCollector, OtelCollectorProps, TracingStackProps, ValidationError } from '../src';
-import { NAME_RULES, rocketChatSpanStatements } from '../src/collector/_rocketchat';
+import { NAME_RULES, assertNotRewritten, rocketChatSpanStatements } from '../src/collector/_rocketchat';
 import { COLLECTOR_KEYS, REMOVED_OR_DEPRECATED } from './collector-config-schema';
 import { checkKeys } from './tempo-config-schema';
 import { K8sObject, findObject, synthStack } from './util';
@@ -117,7 +117,8 @@ describe('collector defaults', () => {
 
   test('memory_limiter and GOMEMLIMIT derive from the 1Gi memory limit', () => {
     expect(config.processors.memory_limiter).toEqual({ check_interval: '1s', limit_mib: 819, spike_limit_mib: 204 });
-    expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '819MiB' });
+    // GOMEMLIMIT at the limiter's soft limit (hard minus spike).
+    expect(c.env).toContainEqual({ name: 'GOMEMLIMIT', value: '615MiB' });
     expect(c.resources).toEqual({ requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '1', memory: '1Gi' } });
     const small = synthStack({ collector: { resources: { memoryRequest: '512Mi', memoryLimit: '512Mi' } } });
     expect(collectorConfig(small).processors.memory_limiter).toEqual({ check_interval: '1s', limit_mib: 409, spike_limit_mib: 102 });
@@ -225,6 +226,8 @@ describe('collector options', () => {
     const config = collectorConfig(objects);
     expect(config.extensions.file_storage).toEqual({ directory: '/var/lib/otelcol/queue' });
     expect(config.exporters.otlp_grpc.sending_queue.storage).toBe('file_storage');
+    // Queued batches wait for the backend without a time limit.
+    expect(config.exporters.otlp_grpc.retry_on_failure.max_elapsed_time).toBe('0s');
   });
 
   test('debug exporter only on request, at basic verbosity', () => {
@@ -258,7 +261,10 @@ describe('Rocket.Chat span hygiene', () => {
   // OTTL replace_pattern uses Go's RE2 and `$1` references; these patterns mean the same in JavaScript.
   function normalise(name: string): string {
     const isRest = /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) /.test(name);
-    return NAME_RULES.reduce((n, rule) => (rule.restOnly && !isRest ? n : n.replace(new RegExp(rule.pattern, 'g'), rule.replacement)), name);
+    return NAME_RULES.reduce((n, rule) => {
+      if ((rule.restOnly && !isRest) || (rule.unless && new RegExp(rule.unless).test(n))) return n;
+      return n.replace(new RegExp(rule.pattern, 'g'), rule.replacement);
+    }, name);
   }
 
   test.each([
@@ -269,6 +275,7 @@ describe('Rocket.Chat span hygiene', () => {
     ['GET /api/apps/public/Xb7kT3mPq9RzYw2Ld/settings', 'GET /api/apps/public/{id}/settings'],
     ['GET /api/v1/im.messages/Xb7kT3mPq9RzYw2LdYb7kT3mPq9RzYw2Ld', 'GET /api/v1/im.messages/{id}'],
     ['mongodb 8123456789012345678.getMore', 'mongodb getMore'],
+    ['POST http://localhost/api/v1/method.call/getThreadMessages', 'POST /api/v1/method.call/getThreadMessages'],
     ['mongodb rocketchat_message.find', 'mongodb rocketchat_message.find'],
     ['Method sendMessage', 'Method sendMessage'],
     ['action presence.setStatus', 'action presence.setStatus'],
@@ -287,12 +294,21 @@ describe('Rocket.Chat span hygiene', () => {
     expect(statements).toContain('delete_key(span.attributes, "parameters")');
     expect(statements).toContain('delete_key(span.attributes, "url")');
     expect(statements).toContain('set(span.attributes["userId"], SHA256(span.attributes["userId"])) where span.attributes["userId"] != nil');
-    for (const s of statements) expect(s).not.toContain('${');
+  });
+
+  test('statements the config expansion would rewrite are refused', () => {
+    expect(() => assertNotRewritten(['set(span.name, "${env:X}")'])).toThrow(/would be rewritten by config expansion/);
+    expect(() => assertNotRewritten(['replace_pattern(span.name, "a$$", "")'])).toThrow(/would be rewritten/);
+    expect(assertNotRewritten(['replace_pattern(span.name, "a$", "$1")'])).toHaveLength(1);
   });
 
   test('switchable per attribute', () => {
     const statements = rocketChatSpanStatements({ normalizeSpanNames: false, setSpanKind: false, attributes: { 'db.statement': 'hash', userId: 'keep' } });
-    expect(statements).toEqual(['set(span.attributes["db.statement"], SHA256(span.attributes["db.statement"])) where span.attributes["db.statement"] != nil']);
+    expect(statements).toEqual([
+      // A non-string value (parameters is a list) cannot be hashed: it is removed instead of leaking.
+      'delete_key(span.attributes, "db.statement") where span.attributes["db.statement"] != nil and not IsString(span.attributes["db.statement"])',
+      'set(span.attributes["db.statement"], SHA256(span.attributes["db.statement"])) where span.attributes["db.statement"] != nil',
+    ]);
     const off = collectorConfig(synthStack({ collector: { rocketChat: { enabled: false } } }));
     expect(off.processors.transform).toBeUndefined();
   });
@@ -312,18 +328,25 @@ describe('collector bad input fails at synth time naming the prop', () => {
     ['zero receivers', { receivers: { otlpGrpc: false, otlpHttp: false, jaegerGrpc: false, jaegerThriftHttp: false, jaegerThriftCompact: false, zipkin: false } }, /^receivers must be a selection with at least one receiver enabled/],
     ['memory limit too small for the limiter', { resources: { memoryRequest: '128Mi', memoryLimit: '128Mi' } }, /^resources\.memoryLimit must be at least 256Mi for the memory_limiter.*got "128Mi"$/],
     ['zero replicas', { replicas: 0 }, /^replicas must be an integer from 1 to 50, got 0$/],
-    ['backend endpoint with a scheme', { traceBackend: { otlpGrpcEndpoint: 'http://tempo:4317' } }, /^traceBackend\.otlpGrpcEndpoint must be a host\[:port\] without a scheme.*got "http:\/\/tempo:4317"$/],
+    ['backend endpoint with a scheme', { traceBackend: { otlpGrpcEndpoint: 'http://tempo:4317' } }, /^traceBackend\.otlpGrpcEndpoint must be host:port without a scheme.*got "http:\/\/tempo:4317"$/],
     ['unknown hygiene action', { rocketChat: { userId: 'mask' as never } }, /^rocketChat\.userId must be one of "drop", "hash", "keep", got "mask"$/],
-    ['environment with spaces', { environment: 'prod west' }, /^environment must be a label value.*got "prod west"$/],
+    ['environment with spaces', { environment: 'prod west' }, /^environment must be a non-empty value.*got "prod west"$/],
     ['queue size zero', { queueSize: 0 }, /^queueSize must be a positive integer, got 0$/],
     ['persistent queue size', { persistentQueue: { enabled: true, size: 'lots' } }, /^persistentQueue\.size must be a Kubernetes quantity.*got "lots"$/],
     ['decision wait too long', { sampling: { type: 'tail', decisionWaitSeconds: 900 } }, /^sampling\.decisionWaitSeconds must be an integer from 1 to 300 \(seconds\), got 900$/],
+    ['head sampling at 0%', { sampling: { type: 'head', percentage: 0 } }, /^sampling\.percentage must be above 0/],
+    ['a rate limit on an empty baseline', { sampling: { type: 'tail', baselinePercentage: 0, spansPerSecondLimit: 100 } }, /^sampling\.spansPerSecondLimit caps the baseline, but sampling\.baselinePercentage is 0/],
+    ['backend endpoint without a port (gRPC would dial 443)', { traceBackend: { otlpGrpcEndpoint: 'tempo.monitoring.svc' } }, /^traceBackend\.otlpGrpcEndpoint must be host:port/],
+    ['queue volume settings without a persistent queue', { persistentQueue: { size: '10Gi' } }, /^persistentQueue\.size and persistentQueue\.storageClassName need persistentQueue\.enabled: true/],
+    ['hygiene options with hygiene off', { rocketChat: { enabled: false, userId: 'keep' } }, /^rocketChat\.userId has no effect with rocketChat\.enabled: false$/],
+    ['empty environment', { environment: '' }, /^environment must be a non-empty value/],
   ])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(ValidationError);
     expect(build(props)).toThrow(message);
   });
 
-  test('the chart reports collector errors under "collector."', () => {
+  test('the chart reports collector errors under "collector." and Tempo errors under "tempo."', () => {
     expect(() => synthStack({ collector: { replicas: 3 } })).toThrow(/^collector\.replicas must be 1 with tail sampling/);
+    expect(() => synthStack({ tempo: { receivers: { otlpGrpc: false } } })).toThrow(/^tempo\.otlpGrpcEndpoint is not available: receivers\.otlpGrpc is disabled/);
   });
 });

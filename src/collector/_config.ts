@@ -187,7 +187,9 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
         queue_size: input.exporter.queueSize,
         ...(input.exporter.persistentQueueDir ? { storage: COMPONENTS.extensions.fileStorage } : {}),
       },
-      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: '300s' },
+      // With a persistent queue, batches wait on disk for the backend however long it is away
+      // (0 = retry without a time limit); in memory, they are given up after 5 minutes.
+      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: input.exporter.persistentQueueDir ? '0s' : '300s' },
     },
   };
   if (input.debugExporter) exporters[E.debug] = { verbosity: 'basic' };

@@ -32,14 +32,18 @@ function str(value: string): string {
 }
 
 /**
- * The span-context statements, in order. They are written to the config file as they are: the
- * collector only expands (and only unescapes `$$` in) `${…}` references, and no statement
- * contains `${`, so regex anchors and `$1` capture references reach OTTL unchanged.
+ * The span-context statements, in order, written to the config file as they are. The collector
+ * rewrites `${…}` (environment references) and `$$` (an escaped `$`) in config strings; a single
+ * `$` (regex anchors, `$1` capture references) reaches OTTL unchanged.
  */
 export function rocketChatSpanStatements(h: RocketChatHygiene): string[] {
-  const statements = ottlStatements(h);
-  const expandable = statements.find((s) => s.includes('${'));
-  if (expandable) throw new Error(`OTTL statement would be rewritten by config expansion: ${expandable}`);
+  return assertNotRewritten(ottlStatements(h));
+}
+
+/** Refuses statements the collector's config expansion would rewrite. */
+export function assertNotRewritten(statements: string[]): string[] {
+  const rewritten = statements.find((s) => s.includes('${') || s.includes('$$'));
+  if (rewritten) throw new Error(`OTTL statement would be rewritten by config expansion: ${rewritten}`);
   return statements;
 }
 
@@ -49,7 +53,12 @@ export interface NameRule {
   readonly replacement: string;
   /** Only REST spans (`<METHOD> …`). */
   readonly restOnly: boolean;
+  /** Skipped for names matching this RE2 pattern. */
+  readonly unless?: string;
 }
+
+// `/api/v1/method.call/<method>` ends in a method name, which may look like a Meteor id.
+const METHOD_CALL_PATH = '/method[.]call(Anon)?/';
 
 /** The span-name rewrites, in order. */
 export const NAME_RULES: readonly NameRule[] = [
@@ -59,7 +68,7 @@ export const NAME_RULES: readonly NameRule[] = [
   { pattern: '[?].*$', replacement: '', restOnly: true },
   // Incoming webhooks put the integration id and its secret token in the path.
   { pattern: '/hooks/[^/]+(/.*)?$', replacement: '/hooks/{integrationId}/{token}', restOnly: true },
-  ...[0, 1].flatMap(() => ID_PATTERNS.map((id) => ({ pattern: `/${id}(/|$)`, replacement: '/{id}$1', restOnly: true }))),
+  ...[0, 1].flatMap(() => ID_PATTERNS.map((id) => ({ pattern: `/${id}(/|$)`, replacement: '/{id}$1', restOnly: true, unless: METHOD_CALL_PATH }))),
   // Cursor ids make one span name per cursor.
   { pattern: '^mongodb [0-9]+[.]getMore$', replacement: 'mongodb getMore', restOnly: false },
 ];
@@ -68,7 +77,8 @@ function ottlStatements(h: RocketChatHygiene): string[] {
   const statements: string[] = [];
   if (h.normalizeSpanNames) {
     for (const rule of NAME_RULES) {
-      statements.push(`replace_pattern(span.name, ${str(rule.pattern)}, ${str(rule.replacement)})${rule.restOnly ? ` where ${IS_REST_SPAN}` : ''}`);
+      const conditions = [...(rule.restOnly ? [IS_REST_SPAN] : []), ...(rule.unless ? [`not IsMatch(span.name, ${str(rule.unless)})`] : [])];
+      statements.push(`replace_pattern(span.name, ${str(rule.pattern)}, ${str(rule.replacement)})${conditions.length ? ` where ${conditions.join(' and ')}` : ''}`);
     }
   }
   if (h.setSpanKind) {
@@ -80,7 +90,12 @@ function ottlStatements(h: RocketChatHygiene): string[] {
   }
   for (const [attribute, action] of Object.entries(h.attributes)) {
     if (action === 'drop') statements.push(`delete_key(span.attributes, ${str(attribute)})`);
-    if (action === 'hash') statements.push(`set(span.attributes[${str(attribute)}], SHA256(span.attributes[${str(attribute)}])) where span.attributes[${str(attribute)}] != nil`);
+    if (action === 'hash') {
+      const value = `span.attributes[${str(attribute)}]`;
+      // SHA256 takes a string; a list (e.g. parameters) would be skipped and exported as is.
+      statements.push(`delete_key(span.attributes, ${str(attribute)}) where ${value} != nil and not IsString(${value})`);
+      statements.push(`set(${value}, SHA256(${value})) where ${value} != nil`);
+    }
   }
   return statements;
 }

@@ -176,8 +176,9 @@ const CONFIG_FILE = 'collector.yaml';
 const QUEUE_DIR = '/var/lib/otelcol/queue';
 const COMPONENT = 'trace-collector';
 const VOLUME = { config: 'config', queue: 'queue' } as const;
-// memory_limiter: hard limit at 80% of the container limit, spikes of 25% of that; GOMEMLIMIT
-// at the same 80% so the Go runtime collects garbage before the limiter starts refusing.
+// memory_limiter: hard limit at 80% of the container limit, spikes of 25% of that, so it starts
+// refusing data at the soft limit (hard minus spike). GOMEMLIMIT sits at that soft limit: the Go
+// runtime collects harder from the point where the limiter starts pushing back.
 const MEMORY_LIMIT_FRACTION = 0.8;
 const SPIKE_FRACTION = 0.25;
 const MIN_MEMORY_LIMIT_MIB = 256;
@@ -209,7 +210,7 @@ export class OtelCollector extends Construct {
     // Validate everything before creating any object.
     const name = checkFormat('name', props.name ?? 'otel-collector', FORMATS.serviceName);
     this.namespace = checkFormat('namespace', props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
-    const exportEndpoint = checkFormat('traceBackend.otlpGrpcEndpoint', props.traceBackend?.otlpGrpcEndpoint, FORMATS.hostPort);
+    const exportEndpoint = checkFormat('traceBackend.otlpGrpcEndpoint', props.traceBackend?.otlpGrpcEndpoint, FORMATS.hostAndPort);
     const replicas = props.replicas ?? 1;
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 50) invalidProp('replicas', 'an integer from 1 to 50', props.replicas);
     if (optionalBoolean('receivers.opencensus', props.receivers?.opencensus, false)) {
@@ -234,8 +235,8 @@ export class OtelCollector extends Construct {
     }
     const kubernetesAttributes = optionalBoolean('kubernetesAttributes', props.kubernetesAttributes, true);
     const resourceAttributes: Record<string, string> = {};
-    if (props.environment !== undefined) resourceAttributes['deployment.environment.name'] = checkFormat('environment', props.environment, FORMATS.labelValue);
-    if (props.clusterName !== undefined) resourceAttributes['k8s.cluster.name'] = checkFormat('clusterName', props.clusterName, FORMATS.labelValue);
+    if (props.environment !== undefined) resourceAttributes['deployment.environment.name'] = checkFormat('environment', props.environment, FORMATS.attributeValue);
+    if (props.clusterName !== undefined) resourceAttributes['k8s.cluster.name'] = checkFormat('clusterName', props.clusterName, FORMATS.attributeValue);
     const rocketChat = resolveRocketChat(props.rocketChat);
     const queueSize = props.queueSize ?? 1000;
     if (!Number.isInteger(queueSize) || queueSize < 1) invalidProp('queueSize', 'a positive integer', props.queueSize);
@@ -244,6 +245,9 @@ export class OtelCollector extends Construct {
       size: props.persistentQueue?.size ?? '5Gi',
       storageClassName: props.persistentQueue?.storageClassName,
     };
+    if (!persistent.enabled && (props.persistentQueue?.size !== undefined || persistent.storageClassName !== undefined)) {
+      throw new ValidationError('persistentQueue.size and persistentQueue.storageClassName need persistentQueue.enabled: true; without it the queue is in memory and they would be ignored');
+    }
     quantityToBytes('persistentQueue.size', persistent.size);
     if (persistent.storageClassName !== undefined) checkFormat('persistentQueue.storageClassName', persistent.storageClassName, FORMATS.dnsSubdomain);
     const debugExporter = optionalBoolean('debugExporter', props.debugExporter, false);
@@ -255,6 +259,7 @@ export class OtelCollector extends Construct {
       );
     }
     const limitMib = Math.floor(memoryLimitMib * MEMORY_LIMIT_FRACTION);
+    const spikeLimitMib = Math.floor(limitMib * SPIKE_FRACTION);
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
 
@@ -267,7 +272,7 @@ export class OtelCollector extends Construct {
     this.configYaml = Yaml.stringify(
       buildCollectorConfig({
         receivers: enabledReceivers,
-        memoryLimiter: { limitMib, spikeLimitMib: Math.floor(limitMib * SPIKE_FRACTION) },
+        memoryLimiter: { limitMib, spikeLimitMib },
         k8sAttributes: kubernetesAttributes,
         resourceAttributes,
         rocketChat,
@@ -318,7 +323,7 @@ export class OtelCollector extends Construct {
             env: [
               // Listeners bind to the pod IP rather than all interfaces.
               { name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-              { name: 'GOMEMLIMIT', value: `${limitMib}MiB` },
+              { name: 'GOMEMLIMIT', value: `${limitMib - spikeLimitMib}MiB` },
             ],
             ports: [...receiverPorts, METRICS_PORT, HEALTH_PORT].map(containerPort),
             resources: toResourceRequirements(resources),
@@ -460,7 +465,11 @@ function checkInteger(prop: string, value: unknown, min: number, max: number, un
 function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
   const type = checkOneOf('sampling.type', (sampling as { type?: unknown }).type, ['tail', 'head', 'none'] as const);
   if (type === 'none') return { type };
-  if (type === 'head' && sampling.type === 'head') return { type, percentage: checkPercentage('sampling.percentage', sampling.percentage) };
+  if (type === 'head' && sampling.type === 'head') {
+    const percentage = checkPercentage('sampling.percentage', sampling.percentage);
+    if (percentage === 0) invalidProp('sampling.percentage', 'above 0 (0 would drop every trace; use a smaller value)', percentage);
+    return { type, percentage };
+  }
   const tail = sampling as Extract<CollectorSampling, { type: 'tail' }>;
   const resolved: ResolvedSampling = {
     type: 'tail',
@@ -471,6 +480,9 @@ function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
     decisionWaitSeconds: checkInteger('sampling.decisionWaitSeconds', tail.decisionWaitSeconds ?? 30, 1, 300, 'seconds'),
     numTraces: checkInteger('sampling.numTraces', tail.numTraces ?? 50000, 100, 10_000_000, 'traces'),
   };
+  if (resolved.spansPerSecondLimit > 0 && resolved.baselinePercentage === 0) {
+    throw new ValidationError('sampling.spansPerSecondLimit caps the baseline, but sampling.baselinePercentage is 0, so it would have no effect');
+  }
   if (!resolved.keepErrors && resolved.latencyThresholdMs === 0 && resolved.baselinePercentage === 0) {
     throw new ValidationError('sampling must keep something: keepErrors is false, latencyThresholdMs is 0 and baselinePercentage is 0, so every trace would be dropped');
   }
@@ -478,7 +490,11 @@ function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
 }
 
 function resolveRocketChat(options: RocketChatSpanOptions | undefined): RocketChatHygiene | undefined {
-  if (!optionalBoolean('rocketChat.enabled', options?.enabled, true)) return undefined;
+  if (!optionalBoolean('rocketChat.enabled', options?.enabled, true)) {
+    const others = Object.keys(options ?? {}).filter((k) => k !== 'enabled');
+    if (others.length) throw new ValidationError(`rocketChat.${others[0]} has no effect with rocketChat.enabled: false`);
+    return undefined;
+  }
   const action = (key: 'dbStatement' | 'parameters' | 'userId' | 'url', fallback: SensitiveAttributeAction) =>
     checkOneOf(`rocketChat.${key}`, options?.[key] ?? fallback, SENSITIVE_ACTIONS);
   return {

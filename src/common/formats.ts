@@ -43,6 +43,9 @@ export const FORMATS = {
   httpUrl: format(/^https?:\/\/[^\s$]+$/, 'an http:// or https:// URL without spaces or "$"'),
   hostname: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a lowercase host name such as "blob.core.windows.net"', 253),
   hostPort: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*(:\d{1,5})?$/, 'a host[:port] without a scheme, e.g. "s3.eu-west-1.amazonaws.com" (set insecure for plain HTTP)', 253),
+  hostAndPort: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'host:port without a scheme, e.g. "tempo.monitoring.svc:4317"', 253),
+  /** A non-empty resource attribute value without characters YAML or PromQL users trip over. */
+  attributeValue: format(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a non-empty value of letters, digits, "-", "_" and "." (at most 63 characters)', 63),
   azureStorageAccount: format(/^[a-z0-9]{3,24}$/, 'an Azure storage account name (3-24 lowercase letters and digits)'),
   azureContainer: format(/^(?=.{3,63}$)[a-z0-9](-?[a-z0-9])*$/, 'an Azure blob container name (3-63 lowercase letters, digits and single "-", starting and ending alphanumeric)'),
   bucket: format(/^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'a bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending alphanumeric)'),

@@ -206,8 +206,8 @@ const collector = obj(
     ),
     sampling: optional(sampling),
     kubernetesAttributes: optional(bool('Add Kubernetes metadata to spans. Default true.')),
-    environment: optional(str({ description: 'deployment.environment.name added to spans lacking it.', format: FORMATS.labelValue })),
-    clusterName: optional(str({ description: 'k8s.cluster.name added to spans lacking it.', format: FORMATS.labelValue })),
+    environment: optional(str({ description: 'deployment.environment.name added to spans lacking it.', format: FORMATS.attributeValue })),
+    clusterName: optional(str({ description: 'k8s.cluster.name added to spans lacking it.', format: FORMATS.attributeValue })),
     rocketChat: optional(
       obj(
         {
