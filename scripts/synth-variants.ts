@@ -1,27 +1,28 @@
-// Synthesizes the stack, every receiver on, for each supported Tempo version and storage choice into
-// `<outdir>/<version>-<storage>/rocketchat-tracing.k8s.yaml`, for strict schema checks.
+// Synthesizes stack variants into `<outdir>/<variant>/rocketchat-tracing.k8s.yaml`, for strict
+// schema checks: each supported Tempo version with each storage choice (every receiver on), and
+// collector shapes the default stack does not emit (StatefulSet with queue volumes, a
+// PodDisruptionBudget, no RBAC).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { TEMPO_PINNED_VERSIONS, TracingStack } from '../src';
+import { TEMPO_PINNED_VERSIONS, TracingStack, TracingStackProps } from '../src';
 import { ALL_RECEIVERS, STORAGES } from '../test/fixtures';
 
 export function synthVariants(outdir: string): string[] {
-  const dirs: string[] = [];
+  const variants: Record<string, TracingStackProps> = {};
   for (const version of Object.values(TEMPO_PINNED_VERSIONS)) {
     for (const [name, storage] of Object.entries(STORAGES)) {
-      const chart = new TracingStack(Testing.app(), 'rocketchat-tracing', {
-        tempo: {
-          version,
-          storage,
-          receivers: ALL_RECEIVERS,
-        },
-      });
-      const dir = path.join(outdir, `${version}-${name.replace(/ /g, '-')}`);
-      fs.mkdirSync(dir, { recursive: true });
-      fs.writeFileSync(path.join(dir, 'rocketchat-tracing.k8s.yaml'), Yaml.stringify(...Testing.synth(chart)));
-      dirs.push(dir);
+      variants[`${version}-${name.replace(/ /g, '-')}`] = { tempo: { version, storage, receivers: ALL_RECEIVERS } };
     }
   }
-  return dirs;
+  variants['collector-persistent-queue-3-replicas'] = { collector: { replicas: 3, sampling: { type: 'head', percentage: 20 }, persistentQueue: { enabled: true } } };
+  variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
+
+  return Object.entries(variants).map(([name, props]) => {
+    const chart = new TracingStack(Testing.app(), 'rocketchat-tracing', props);
+    const dir = path.join(outdir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'rocketchat-tracing.k8s.yaml'), Yaml.stringify(...Testing.synth(chart)));
+    return dir;
+  });
 }
