@@ -1,13 +1,13 @@
 // Runs a TypeScript entry of this repository without ts-node's start-up cost: esbuild bundles
 // it (packages from node_modules stay external) into a cache file that is rebuilt only when a
-// file under src/, imports/, scripts/ or test/ is newer than it.
+// file under src/, imports/, scripts/, test/ or bench/ is newer than it.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'rocketchat-tracing');
-const sourceDirs = ['src', 'imports', 'scripts', 'test'].map((d) => path.join(root, d));
+const sourceDirs = ['src', 'imports', 'scripts', 'test', 'bench'].map((d) => path.join(root, d));
 
 function newestMtime(dir) {
   let newest = fs.statSync(dir).mtimeMs;
@@ -18,8 +18,8 @@ function newestMtime(dir) {
   return newest;
 }
 
-/** Loads `entry` (relative to the repository root) and returns its exports. */
-function requireTs(entry) {
+/** Bundles `entry` (relative to the repository root) if needed and returns the bundle's path. */
+function bundle(entry) {
   const outfile = path.join(cacheDir, entry.replace(/[\\/]/g, '_').replace(/\.ts$/, '.js'));
   const fresh = fs.existsSync(outfile) && sourceDirs.every((d) => newestMtime(d) < fs.statSync(outfile).mtimeMs);
   if (!fresh) {
@@ -34,7 +34,12 @@ function requireTs(entry) {
       logLevel: 'error',
     });
   }
-  return require(outfile);
+  return outfile;
 }
 
-module.exports = { requireTs, root };
+/** Loads `entry` (relative to the repository root) and returns its exports. */
+function requireTs(entry) {
+  return require(bundle(entry));
+}
+
+module.exports = { bundle, requireTs, root };
