@@ -6,9 +6,8 @@ import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../co
 import { FORMATS, checkFormat } from '../common/formats';
 import { COLLECTOR_VERSION, IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
-import { definedOnly } from '../common/objects';
-import { PortSpec, configChecksum, containerPort, servicePort } from '../common/ports';
-import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { PortSpec, configChecksum, containerPort, resolveReceiverSwitches, servicePort, volumeClaimTemplate } from '../common/ports';
+import { ContainerResources, DEFAULT_RESOURCES, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { quantityToBytes } from '../common/units';
@@ -218,15 +217,10 @@ export class OtelCollector extends Construct {
         'receivers.opencensus must be false: the OpenCensus receiver was removed from the collector (contrib 0.132); send OTLP to otlpGrpcEndpoint (4317) or otlpHttpEndpoint (4318) instead',
       );
     }
+    // opencensus (necessarily false here) is no receiver this collector can run.
     const { opencensus: _opencensus, ...givenReceivers } = props.receivers ?? {};
-    void _opencensus;
-    this.receivers = { ...DEFAULT_RECEIVERS, ...definedOnly(givenReceivers) };
-    for (const [receiver, enabled] of Object.entries(this.receivers)) {
-      checkOneOf('receivers key', receiver, Object.keys(RECEIVER_PORTS));
-      optionalBoolean(`receivers.${receiver}`, enabled, false);
-    }
-    const enabledReceivers = (Object.keys(RECEIVER_PORTS) as CollectorReceiverName[]).filter((r) => this.receivers[r]);
-    if (enabledReceivers.length === 0) invalidProp('receivers', 'a selection with at least one receiver enabled', props.receivers);
+    const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<CollectorReceiverName>(givenReceivers, DEFAULT_RECEIVERS);
+    this.receivers = switches;
     const sampling = resolveSampling(props.sampling ?? DEFAULT_SAMPLING);
     if (sampling.type === 'tail' && replicas > 1) {
       throw new ValidationError(
@@ -251,7 +245,7 @@ export class OtelCollector extends Construct {
     quantityToBytes('persistentQueue.size', persistent.size);
     if (persistent.storageClassName !== undefined) checkFormat('persistentQueue.storageClassName', persistent.storageClassName, FORMATS.dnsSubdomain);
     const debugExporter = optionalBoolean('debugExporter', props.debugExporter, false);
-    const resources = resolveResources('resources', props.resources, { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '1Gi' });
+    const resources = resolveResources('resources', props.resources, DEFAULT_RESOURCES);
     const memoryLimitMib = quantityToBytes('resources.memoryLimit', resources.memoryLimit) / 2 ** 20;
     if (memoryLimitMib < MIN_MEMORY_LIMIT_MIB) {
       throw new ValidationError(
@@ -349,16 +343,7 @@ export class OtelCollector extends Construct {
           serviceName: name,
           selector: { matchLabels: this.selectorLabels },
           template: podTemplate,
-          volumeClaimTemplates: [
-            {
-              metadata: { name: VOLUME.queue, labels: this.selectorLabels },
-              spec: {
-                accessModes: ['ReadWriteOnce'],
-                storageClassName: persistent.storageClassName,
-                resources: { requests: { storage: k8s.Quantity.fromString(persistent.size) } },
-              },
-            },
-          ],
+          volumeClaimTemplates: [volumeClaimTemplate(VOLUME.queue, this.selectorLabels, persistent.size, persistent.storageClassName)],
         },
       });
     } else {

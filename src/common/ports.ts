@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import { k8s } from 'cdk8s-plus-28';
+import { checkOneOf, invalidProp, optionalBoolean } from './errors';
+import { definedOnly } from './objects';
 
 /** A network port with everything a container port and a Service port need. */
 export interface PortSpec {
@@ -41,3 +43,34 @@ export const TRACE_PROTOCOL_PORTS = {
   jaegerThriftBinary: { name: 'jaeger-binary', port: 6832, protocol: 'UDP' },
   zipkin: { name: 'zipkin', port: 9411, protocol: 'TCP', appProtocol: 'http' },
 } as const satisfies Record<string, PortSpec>;
+
+/**
+ * Resolves receiver switches against their defaults: unknown names and non-boolean switches are
+ * refused, and at least one receiver must stay on. `enabled` follows the order of `defaults`.
+ */
+export function resolveReceiverSwitches<N extends string>(
+  given: Partial<Record<N, boolean>> | undefined,
+  defaults: Readonly<Record<N, boolean>>,
+): { switches: Record<N, boolean>; enabled: N[] } {
+  const names = Object.keys(defaults) as N[];
+  const switches = { ...defaults, ...definedOnly(given ?? {}) } as Record<N, boolean>;
+  for (const [name, on] of Object.entries(switches)) {
+    checkOneOf('receivers key', name, names);
+    optionalBoolean(`receivers.${name}`, on, false);
+  }
+  const enabled = names.filter((n) => switches[n]);
+  if (enabled.length === 0) invalidProp('receivers', 'a selection with at least one receiver enabled', given);
+  return { switches, enabled };
+}
+
+/** A ReadWriteOnce volume claim template for a StatefulSet. */
+export function volumeClaimTemplate(name: string, labels: Record<string, string>, size: string, storageClassName?: string): k8s.KubePersistentVolumeClaimProps {
+  return {
+    metadata: { name, labels },
+    spec: {
+      accessModes: ['ReadWriteOnce'],
+      storageClassName,
+      resources: { requests: { storage: k8s.Quantity.fromString(size) } },
+    },
+  };
+}

@@ -33,6 +33,9 @@ export interface ContainerResources {
 /** Resources with every field decided. */
 export type ResolvedResources = Required<ContainerResources>;
 
+/** Every component's default: requests 500m / 1Gi, limits 1 CPU / 1Gi (memory is not compressible). */
+export const DEFAULT_RESOURCES: ResolvedResources = { cpuRequest: '500m', cpuLimit: '1', memoryRequest: '1Gi', memoryLimit: '1Gi' };
+
 /**
  * Fills `given` from `defaults` and validates: quantities parse, and no request exceeds its
  * limit (the API server refuses such a pod).

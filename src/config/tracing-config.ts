@@ -1,4 +1,5 @@
 import { FORMATS } from '../common/formats';
+import { DEFAULT_RESOURCES } from '../common/resources';
 import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
 import { LOG_LEVELS } from '../common/defaults';
 import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
@@ -13,10 +14,10 @@ const positive = (description: string) => int({ description, min: 1 });
 const resources = (description: string) =>
   obj(
     {
-      cpuRequest: optional(str({ description: 'CPU request. Default 500m.', format: FORMATS.cpu })),
-      cpuLimit: optional(str({ description: 'CPU limit. Default 1.', format: FORMATS.cpu })),
-      memoryRequest: optional(str({ description: 'Memory request. Default 1Gi.', format: FORMATS.quantity })),
-      memoryLimit: optional(str({ description: 'Memory limit, at least 256Mi (also sets GOMEMLIMIT). Default 1Gi.', format: FORMATS.quantity })),
+      cpuRequest: optional(str({ description: `CPU request. Default ${DEFAULT_RESOURCES.cpuRequest}.`, format: FORMATS.cpu })),
+      cpuLimit: optional(str({ description: `CPU limit. Default ${DEFAULT_RESOURCES.cpuLimit}.`, format: FORMATS.cpu })),
+      memoryRequest: optional(str({ description: `Memory request. Default ${DEFAULT_RESOURCES.memoryRequest}.`, format: FORMATS.quantity })),
+      memoryLimit: optional(str({ description: `Memory limit, at least 256Mi (also sets GOMEMLIMIT). Default ${DEFAULT_RESOURCES.memoryLimit}.`, format: FORMATS.quantity })),
     },
     { description },
   );

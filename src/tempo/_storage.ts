@@ -48,7 +48,10 @@ export interface StorageWiring {
   readonly mounts: k8s.VolumeMount[];
 }
 
-const NOTHING = { podLabels: {}, env: [], volumes: [], mounts: [] };
+/** Wiring fields of a choice that adds nothing to the pod (fresh objects for each call). */
+function nothing(): Pick<StorageWiring, 'podLabels' | 'env' | 'volumes' | 'mounts'> {
+  return { podLabels: {}, env: [], volumes: [], mounts: [] };
+}
 
 function secretEnv(name: string, secretName: string, key: string): k8s.EnvVar {
   return { name, valueFrom: { secretKeyRef: { name: secretName, key } } };
@@ -68,7 +71,7 @@ function optionalFormat(prop: string, value: string | undefined, f: Format): voi
 export function storageWiring(storage: TempoStorage, localPath: string): StorageWiring {
   switch (storage.backend) {
     case 'local':
-      return { config: { backend: 'local', local: { path: localPath } }, ...NOTHING };
+      return { config: { backend: 'local', local: { path: localPath } }, ...nothing() };
 
     case 'azure': {
       checkFormat('storage.storageAccountName', storage.storageAccountName, FORMATS.azureStorageAccount);
@@ -83,13 +86,11 @@ export function storageWiring(storage: TempoStorage, localPath: string): Storage
       if (storage.auth.type === 'workloadIdentity') {
         checkFormat('storage.auth.clientId', storage.auth.clientId, FORMATS.uuid);
         return {
+          ...nothing(),
           config: { backend: 'azure', azure: { ...azure, use_federated_token: true } },
           serviceAccountAnnotations: { 'azure.workload.identity/client-id': storage.auth.clientId },
           // The workload identity webhook only injects the federated token into labelled pods.
           podLabels: { 'azure.workload.identity/use': 'true' },
-          env: [],
-          volumes: [],
-          mounts: [],
         };
       }
       const auth = storage.auth;
@@ -97,7 +98,7 @@ export function storageWiring(storage: TempoStorage, localPath: string): Storage
       optionalFormat('storage.auth.key', auth.key, FORMATS.secretKey);
       return {
         config: { backend: 'azure', azure: { ...azure, storage_account_key: `\${${AZURE_KEY_ENV}}` } },
-        ...NOTHING,
+        ...nothing(),
         env: [secretEnv(AZURE_KEY_ENV, auth.secretName, auth.key ?? 'account-key')],
       };
     }
@@ -119,7 +120,7 @@ export function storageWiring(storage: TempoStorage, localPath: string): Storage
         return {
           config: { backend: 's3', s3 },
           serviceAccountAnnotations: { 'eks.amazonaws.com/role-arn': storage.auth.roleArn },
-          ...NOTHING,
+          ...nothing(),
         };
       }
       const auth = storage.auth;
@@ -128,7 +129,7 @@ export function storageWiring(storage: TempoStorage, localPath: string): Storage
       optionalFormat('storage.auth.secretAccessKeyKey', auth.secretAccessKeyKey, FORMATS.secretKey);
       return {
         config: { backend: 's3', s3: { ...s3, access_key: `\${${S3_ACCESS_KEY_ENV}}`, secret_key: `\${${S3_SECRET_KEY_ENV}}` } },
-        ...NOTHING,
+        ...nothing(),
         env: [
           secretEnv(S3_ACCESS_KEY_ENV, auth.secretName, auth.accessKeyIdKey ?? 'access-key-id'),
           secretEnv(S3_SECRET_KEY_ENV, auth.secretName, auth.secretAccessKeyKey ?? 'secret-access-key'),
@@ -142,14 +143,14 @@ export function storageWiring(storage: TempoStorage, localPath: string): Storage
       authType('storage.auth', storage.auth, ['workloadIdentity', 'secret']);
       if (storage.auth.type === 'workloadIdentity') {
         checkFormat('storage.auth.serviceAccount', storage.auth.serviceAccount, FORMATS.gcpServiceAccount);
-        return { config, serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': storage.auth.serviceAccount }, ...NOTHING };
+        return { config, serviceAccountAnnotations: { 'iam.gke.io/gcp-service-account': storage.auth.serviceAccount }, ...nothing() };
       }
       const auth = storage.auth;
       checkFormat('storage.auth.secretName', auth.secretName, FORMATS.dnsSubdomain);
       optionalFormat('storage.auth.key', auth.key, FORMATS.secretKey);
       return {
+        ...nothing(),
         config,
-        podLabels: {},
         // Google's client libraries read the key file named here.
         env: [{ name: 'GOOGLE_APPLICATION_CREDENTIALS', value: `${GCS_CREDENTIALS_DIR}/key.json` }],
         volumes: [{ name: 'gcs-credentials', secret: { secretName: auth.secretName, items: [{ key: auth.key ?? 'key.json', path: 'key.json' }] } }],

@@ -2,13 +2,12 @@ import { Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, LOG_LEVELS, LogLevel, serviceHost } from '../common/defaults';
-import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
+import { ValidationError, checkOneOf, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
-import { definedOnly } from '../common/objects';
-import { PortSpec, configChecksum, containerPort, servicePort } from '../common/ports';
-import { ContainerResources, resolveResources, toResourceRequirements } from '../common/resources';
+import { PortSpec, configChecksum, containerPort, resolveReceiverSwitches, servicePort, volumeClaimTemplate } from '../common/ports';
+import { ContainerResources, DEFAULT_RESOURCES, resolveResources, toResourceRequirements } from '../common/resources';
 import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { goMemLimit, quantityToBytes, retentionToSeconds } from '../common/units';
@@ -183,26 +182,14 @@ export class TempoStack extends Construct {
       validateTenantId('tenantOverrides key', tenant);
       tenantLimits[tenant] = resolveLimits(`tenantOverrides.${tenant}`, given, limits);
     }
-    this.receivers = { ...DEFAULT_RECEIVERS, ...definedOnly(props.receivers ?? {}) };
-    for (const [receiver, enabled] of Object.entries(this.receivers)) {
-      checkOneOf('receivers key', receiver, Object.keys(RECEIVER_PORTS));
-      optionalBoolean(`receivers.${receiver}`, enabled, false);
-    }
-    const enabledReceivers = (Object.keys(RECEIVER_PORTS) as ReceiverName[]).filter((r) => this.receivers[r]);
-    if (enabledReceivers.length === 0) {
-      invalidProp('receivers', 'a selection with at least one receiver enabled', props.receivers);
-    }
+    const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<ReceiverName>(props.receivers, DEFAULT_RECEIVERS);
+    this.receivers = switches;
     const generator = {
       enabled: optionalBoolean('metricsGenerator.enabled', props.metricsGenerator?.enabled, true),
       remoteWriteUrl: checkFormat('metricsGenerator.remoteWriteUrl', props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL, FORMATS.httpUrl),
       sendExemplars: optionalBoolean('metricsGenerator.sendExemplars', props.metricsGenerator?.sendExemplars, true),
     };
-    const resources = resolveResources('resources', props.resources, {
-      cpuRequest: '500m',
-      cpuLimit: '1',
-      memoryRequest: '1Gi',
-      memoryLimit: '1Gi',
-    });
+    const resources = resolveResources('resources', props.resources, DEFAULT_RESOURCES);
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
@@ -315,16 +302,7 @@ export class TempoStack extends Construct {
             ],
           },
         },
-        volumeClaimTemplates: [
-          {
-            metadata: { name: VOLUME.data, labels: this.selectorLabels },
-            spec: {
-              accessModes: ['ReadWriteOnce'],
-              storageClassName: props.storageClassName,
-              resources: { requests: { storage: k8s.Quantity.fromString(volumeSize) } },
-            },
-          },
-        ],
+        volumeClaimTemplates: [volumeClaimTemplate(VOLUME.data, this.selectorLabels, volumeSize, props.storageClassName)],
       },
     });
 
