@@ -1,12 +1,12 @@
 // Synthesizes stack variants into `<outdir>/<variant>/rocketchat-tracing.k8s.yaml`, for strict
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
-// PodDisruptionBudget, no RBAC).
+// PodDisruptionBudget, no RBAC) and Rocket.Chat's Instrumentation and NetworkPolicies.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
 import { TEMPO_PINNED_VERSIONS, TracingStack, TracingStackProps } from '../src';
-import { ALL_RECEIVERS, STORAGES } from '../test/fixtures';
+import { ALL_RECEIVERS, ROCKETCHAT_FULL, STORAGES } from '../test/fixtures';
 
 export function synthVariants(outdir: string): string[] {
   const variants: Record<string, TracingStackProps> = {};
@@ -16,6 +16,7 @@ export function synthVariants(outdir: string): string[] {
     }
   }
   variants['collector-persistent-queue-3-replicas'] = { collector: { replicas: 3, sampling: { type: 'head', percentage: 20 }, persistentQueue: { enabled: true } } };
+  variants['rocketchat-operator-network-policies'] = { rocketChat: ROCKETCHAT_FULL };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {

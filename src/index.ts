@@ -14,3 +14,8 @@ export type { TempoLine, TempoVersion } from './tempo/version';
 export * from './tracing-stack';
 export { CONFIG_FILE_ENV, ConfigFileError, DEFAULT_CONFIG_FILE, loadTracingConfig, parseTracingConfig, tracingConfigJsonSchema } from './config/load-config';
 export type { TracingConfig } from './config/load-config';
+export * from './rocketchat/rocketchat-tracing';
+export * from './rocketchat/workloads';
+export { PROPAGATORS } from './rocketchat/_environment';
+export type { EnvVar, Propagator } from './rocketchat/_environment';
+export { rocketChatDeliveryFiles } from './rocketchat/delivery-files';

@@ -6,6 +6,7 @@ import { ValidationError, optionalBoolean } from './common/errors';
 import { FORMATS, checkFormat } from './common/formats';
 import { projectLabels } from './common/labels';
 import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
+import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
 export interface TracingStackProps {
@@ -29,6 +30,11 @@ export interface TracingStackProps {
    * @default - the OtelCollectorProps defaults
    */
   readonly collector?: Omit<OtelCollectorProps, 'namespace' | 'traceBackend'>;
+  /**
+   * Rocket.Chat's native tracing; it exports to the stack's collector.
+   * @default - the RocketChatTracingProps defaults
+   */
+  readonly rocketChat?: Omit<RocketChatTracingProps, 'collector'>;
 }
 
 /**
@@ -40,6 +46,8 @@ export class TracingStack extends Chart {
   public readonly tempo: TempoStack;
   /** The gateway collector; Rocket.Chat sends its spans here. */
   public readonly collector: OtelCollector;
+  /** Rocket.Chat's tracing environment and its delivery forms. */
+  public readonly rocketChat: RocketChatTracing;
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     // The chart itself gets no namespace: cdk8s would stamp it on cluster-scoped objects too.
@@ -65,6 +73,13 @@ export class TracingStack extends Chart {
     this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, namespace }));
     const traceBackend = { otlpGrpcEndpoint: underProp('tempo', () => this.tempo.otlpGrpcEndpoint) };
     this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend }));
+    // Rocket.Chat needs the collector's OTLP gRPC receiver: a disabled one is a collector error.
+    const collector = underProp('collector', () => ({
+      otlpGrpcUrl: this.collector.otlpGrpcUrl,
+      namespace: this.collector.namespace,
+      selectorLabels: this.collector.selectorLabels,
+    }));
+    this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, collector }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {

@@ -72,6 +72,52 @@ describe('config file', () => {
     ]);
   });
 
+  test('rocketChat: lists and attribute maps are checked item by item', () => {
+    const config = {
+      rocketChat: {
+        workloads: ['core', 'queue-worker', 'core'],
+        propagators: [],
+        resourceAttributes: { 'K8s.Cluster': 'x', team: 'a b' },
+        samplingRatio: 1.5,
+        protocol: 'http/protobuf',
+      },
+    };
+    let message = '';
+    try {
+      parseTracingConfig(config, 'f.yaml');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n').slice(1).map((l) => l.trim())).toEqual([
+      'f.yaml: rocketChat.workloads[1]: expected one of "core", "presence", "ddp-streamer", "account", "authorization", "stream-hub", got "queue-worker"',
+      'f.yaml: rocketChat.workloads[2]: repeats "core"; list each item once',
+      'f.yaml: rocketChat.samplingRatio: expected a number from 0 to 1, got number 1.5',
+      'f.yaml: rocketChat.propagators: expected a list of at least 1 item, got a list',
+      'f.yaml: rocketChat.resourceAttributes.K8s.Cluster: key must be a lowercase dotted attribute name such as "k8s.cluster.name"',
+      'f.yaml: rocketChat.resourceAttributes.team: expected a non-empty value of letters, digits, "-", "_" and "." (at most 63 characters), got "a b"',
+      'f.yaml: rocketChat.protocol: expected one of "grpc", got "http/protobuf"',
+    ]);
+  });
+
+  test('rocketChat: a full section parses to the construct props', () => {
+    const rocketChat = {
+      namespace: 'chat',
+      releaseName: 'rc',
+      workloads: ['core', 'presence'],
+      environment: 'staging',
+      rocketChatVersion: '7.13.1',
+      samplingRatio: 0.5,
+      propagators: ['tracecontext'],
+      resourceAttributes: { 'k8s.cluster.name': 'aks-1' },
+      attributeValueLengthLimit: 2048,
+      protocol: 'grpc',
+      instrumentation: { enabled: true, name: 'rc-tracing' },
+      networkPolicies: true,
+    };
+    expect(parseTracingConfig({ rocketChat }, 'f.yaml')).toEqual({ rocketChat });
+    expect(validateObjects(synthStack({ rocketChat } as any))).toEqual([]);
+  });
+
   test('a wrong storage backend names the allowed ones', () => {
     expect(() => parseTracingConfig({ tempo: { storage: { backend: 'nfs' } } }, 'f.yaml')).toThrow(
       'f.yaml: tempo.storage.backend: expected one of "local", "azure", "s3", "gcs", got "nfs"',
@@ -173,14 +219,18 @@ describe('the app (cdk8s.yaml `app`)', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
-  test('a valid config file synthesizes to CDK8S_OUTDIR', () => {
-    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\n');
-    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
+  test('a valid config file synthesizes to CDK8S_OUTDIR, Rocket.Chat patches inside it, Helm values beside it', () => {
+    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\nrocketChat:\n  releaseName: chat\n');
+    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-')), 'dist');
     const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const text = fs.readFileSync(path.join(outdir, 'rocketchat-tracing.k8s.yaml'), 'utf8');
     expect(text).toContain('image: docker.io/grafana/tempo:2.10.8');
     expect(text).toContain('namespace: tracing');
+    expect(fs.readdirSync(path.join(outdir, 'rocketchat'))).toContain('chat-presence.yaml');
+    const values = fs.readFileSync(path.join(outdir, '..', 'helm', 'rocketchat-values.yaml'), 'utf8');
+    expect(values).toContain('value: http://otel-collector.tracing.svc:4317');
+    expect(values).toContain('need the patches in dist/rocketchat/');
   });
 });

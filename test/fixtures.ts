@@ -1,4 +1,4 @@
-import { TempoReceivers, TempoStorage } from '../src';
+import { TempoReceivers, TempoStorage, TracingStackProps } from '../src';
 
 /** Every receiver switched on. */
 export const ALL_RECEIVERS: Required<TempoReceivers> = {
@@ -25,4 +25,18 @@ export const STORAGES: Record<string, TempoStorage> = {
   's3 iam role': { backend: 's3', bucket: 'traces', endpoint: 's3.eu-west-1.amazonaws.com', auth: { type: 'iamRole', roleArn: 'arn:aws:iam::123456789012:role/tempo' } },
   'gcs key': { backend: 'gcs', bucketName: 'traces', auth: { type: 'secret', secretName: 'tempo-gcs' } },
   'gcs workload identity': { backend: 'gcs', bucketName: 'traces', auth: { type: 'workloadIdentity', serviceAccount: 'tempo-traces@my-project.iam.gserviceaccount.com' } },
+};
+
+/** Rocket.Chat tracing with every option used: all chart workloads, the Operator, network policies. */
+export const ROCKETCHAT_FULL: TracingStackProps['rocketChat'] = {
+  namespace: 'chat',
+  releaseName: 'rc',
+  workloads: ['core', 'presence', 'ddp-streamer', 'account', 'authorization', 'stream-hub'],
+  environment: 'staging',
+  rocketChatVersion: '7.13.1',
+  samplingRatio: 0.25,
+  propagators: ['tracecontext', 'baggage', 'b3'],
+  resourceAttributes: { 'k8s.cluster.name': 'aks-weu-1' },
+  instrumentation: { enabled: true },
+  networkPolicies: true,
 };

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Yaml } from 'cdk8s';
+import { Testing, Yaml } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
-import { loadTracingConfig } from '../src';
+import { TracingStack, loadTracingConfig } from '../src';
+import { PATCHES_DIR, rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
 import { synthStack } from './util';
 import { validateObjects } from './validate-objects';
 
@@ -81,6 +82,15 @@ describe('dist/', () => {
 
   test('is up to date with the sources and config (run `npx cdk8s synth` after a change)', () => {
     expect(fs.readFileSync(DIST_FILE, 'utf8')).toBe(Yaml.stringify(...objects));
+  });
+
+  test('the Rocket.Chat patches and Helm values are up to date, with no stale files beside them', () => {
+    const root = path.join(__dirname, '..');
+    const stack = new TracingStack(Testing.app(), 'rocketchat-tracing', loadTracingConfig().props);
+    const files = rocketChatDeliveryFiles(stack.rocketChat);
+    for (const [file, content] of Object.entries(files)) expect([file, fs.readFileSync(path.join(root, file), 'utf8')]).toEqual([file, content]);
+    const onDisk = fs.readdirSync(path.join(root, 'dist', PATCHES_DIR)).map((f) => `dist/${PATCHES_DIR}/${f}`);
+    expect(onDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith('dist/')).sort());
   });
 
   test('parses back to exactly the synthesized objects', () => {

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { K8sObject } from './util';
 
 /**
@@ -15,9 +16,27 @@ const MODELS: Record<string, () => new (data: any) => { validate(): void }> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': () => require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole').ClusterRole,
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': () => require('kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding').ClusterRoleBinding,
   'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1/PodDisruptionBudget').PodDisruptionBudget,
+  'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
+  'opentelemetry.io/v1alpha1/Instrumentation': () => importedSpecModel(require('../imports/opentelemetry.io').toJson_InstrumentationSpec),
   'monitoring.coreos.com/v1/ServiceMonitor': () =>
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
 };
+
+/**
+ * A model for custom resources typed by `cdk8s import`: its toJson function keeps only the fields
+ * the CRD declares, so a spec that does not survive the round trip has fields the CRD lacks.
+ */
+function importedSpecModel(toJson: (spec: any) => unknown): new (data: any) => { validate(): void } {
+  return class {
+    constructor(private readonly data: any) {}
+    validate(): void {
+      const roundTripped = JSON.parse(JSON.stringify(toJson(this.data.spec) ?? null));
+      if (!isDeepStrictEqual(roundTripped, this.data.spec)) {
+        throw new Error(`spec has fields the CRD does not declare: ${JSON.stringify(this.data.spec)} became ${JSON.stringify(roundTripped)}`);
+      }
+    }
+  };
+}
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);
 

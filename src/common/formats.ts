@@ -46,6 +46,12 @@ export const FORMATS = {
   hostAndPort: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'host:port without a scheme, e.g. "tempo.monitoring.svc:4317"', 253),
   /** A non-empty resource attribute value without characters YAML or PromQL users trip over. */
   attributeValue: format(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a non-empty value of letters, digits, "-", "_" and "." (at most 63 characters)', 63),
+  /** OpenTelemetry attribute names: lowercase dotted segments such as "k8s.cluster.name". */
+  attributeKey: format(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'a lowercase dotted attribute name such as "k8s.cluster.name"', 100),
+  /** Helm release names (Helm refuses longer ones: names derived from them must fit 63 characters). */
+  helmRelease: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a Helm release name (lowercase letters, digits, "-" and ".", starting and ending alphanumeric, at most 53 characters)', 53),
+  /** Release versions such as "7.13.1" or "8.0.0-rc.1". */
+  releaseVersion: format(/^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$/, 'a release version such as "7.13.1"', 63),
   azureStorageAccount: format(/^[a-z0-9]{3,24}$/, 'an Azure storage account name (3-24 lowercase letters and digits)'),
   azureContainer: format(/^(?=.{3,63}$)[a-z0-9](-?[a-z0-9])*$/, 'an Azure blob container name (3-63 lowercase letters, digits and single "-", starting and ending alphanumeric)'),
   bucket: format(/^(?=.{3,63}$)[a-z0-9][a-z0-9.-]*[a-z0-9]$/, 'a bucket name (3-63 lowercase letters, digits, "." and "-", starting and ending alphanumeric)'),

@@ -227,3 +227,67 @@ export function tagged<const K extends string, V extends Readonly<Record<string,
     }),
   };
 }
+
+export interface ListOptions extends Common {
+  /** Refuse repeated items. */
+  readonly unique?: boolean;
+  /** @default 0 */
+  readonly minItems?: number;
+}
+
+/** A list whose items all have one schema. */
+export function list<T>(items: Schema<T>, options: ListOptions): Schema<readonly T[]> {
+  const minItems = options.minItems ?? 0;
+  return {
+    check(value, path, errors) {
+      if (!Array.isArray(value) || value.length < minItems) {
+        return fail(errors, path, minItems ? `a list of at least ${minItems} item${minItems > 1 ? 's' : ''}` : 'a list', value);
+      }
+      const out: T[] = [];
+      for (const [i, item] of value.entries()) {
+        const itemPath = `${path}[${i}]`;
+        if (options.unique && value.indexOf(item) !== i) errors.push(`${itemPath}: repeats ${show(item)}; list each item once`);
+        const checked = items.check(item, itemPath, errors);
+        if (checked !== undefined) out.push(checked);
+      }
+      return out;
+    },
+    jsonSchema: () => ({
+      type: 'array',
+      description: options.description,
+      items: items.jsonSchema(),
+      ...(minItems ? { minItems } : {}),
+      ...(options.unique ? { uniqueItems: true } : {}),
+    }),
+  };
+}
+
+export interface MapOptions extends Common {
+  /** The format every key must have. */
+  readonly keyFormat: Format;
+}
+
+/** A mapping with keys of one format (rather than a fixed set) and values of one schema. */
+export function map<T>(values: Schema<T>, options: MapOptions): Schema<Readonly<Record<string, T>>> {
+  return {
+    check(value, path, errors) {
+      if (!isPlainObject(value)) return fail(errors, path, 'a mapping', value);
+      const out: Record<string, T> = {};
+      for (const key of Object.keys(value)) {
+        if (!matches(options.keyFormat, key)) {
+          errors.push(`${join(path, key)}: key must be ${options.keyFormat.allowed}`);
+          continue;
+        }
+        const checked = values.check(value[key], join(path, key), errors);
+        if (checked !== undefined) out[key] = checked;
+      }
+      return out;
+    },
+    jsonSchema: () => ({
+      type: 'object',
+      description: options.description,
+      propertyNames: { pattern: options.keyFormat.pattern.source, ...(options.keyFormat.maxLength ? { maxLength: options.keyFormat.maxLength } : {}) },
+      additionalProperties: values.jsonSchema(),
+    }),
+  };
+}

@@ -4,7 +4,9 @@ import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
 import { LOG_LEVELS } from '../common/defaults';
 import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
 import { SENSITIVE_ACTIONS } from '../collector/_rocketchat';
-import { Infer, bool, int, num, obj, oneOf, optional, record, str, tagged } from './_schema';
+import { PROPAGATORS } from '../rocketchat/_environment';
+import { ALL_WORKLOADS, DEFAULT_WORKLOADS } from '../rocketchat/workloads';
+import { Infer, bool, int, list, map, num, obj, oneOf, optional, record, str, tagged } from './_schema';
 
 // Every string format here is the one the constructs check, so the file, its JSON Schema and the
 // library accept exactly the same values.
@@ -242,6 +244,45 @@ const collector = obj(
   { description: 'The gateway OpenTelemetry Collector.' },
 );
 
+const rocketChat = obj(
+  {
+    namespace: optional(str({ description: 'Namespace Rocket.Chat runs in. Default rocketchat.', format: FORMATS.dnsLabel })),
+    releaseName: optional(str({ description: 'Helm release name of the RocketChat chart. Default rocketchat.', format: FORMATS.helmRelease })),
+    workloads: optional(
+      list(oneOf(ALL_WORKLOADS, { description: 'A workload of the RocketChat chart.' }), {
+        description: `The chart's workloads to trace. Default ${DEFAULT_WORKLOADS.join(', ')}.`,
+        unique: true,
+        minItems: 1,
+      }),
+    ),
+    environment: optional(str({ description: 'deployment.environment.name on every span. Default production.', format: FORMATS.attributeValue })),
+    rocketChatVersion: optional(str({ description: 'Rocket.Chat version, sent as service.version. Default: none.', format: FORMATS.releaseVersion, examples: ['7.13.1'] })),
+    samplingRatio: optional(num({ description: 'Fraction of new traces recorded (parentbased_traceidratio). Default 1.', min: 0, max: 1 })),
+    propagators: optional(
+      list(oneOf(PROPAGATORS, { description: 'A propagation format.' }), { description: 'OTEL_PROPAGATORS. Default tracecontext, baggage.', unique: true, minItems: 1 }),
+    ),
+    resourceAttributes: optional(
+      map(str({ description: 'Attribute value.', format: FORMATS.attributeValue }), {
+        description: 'Extra resource attributes on every span (not service.name, service.version, deployment.environment.name).',
+        keyFormat: FORMATS.attributeKey,
+      }),
+    ),
+    attributeValueLengthLimit: optional(int({ description: 'Longest attribute value exported, in characters. Default 4096.', min: 256, max: 1_048_576 })),
+    protocol: optional(oneOf(['grpc'], { description: 'OTLP protocol; Rocket.Chat speaks gRPC only. Default grpc.' })),
+    instrumentation: optional(
+      obj(
+        {
+          enabled: optional(bool('Emit an OpenTelemetry Operator Instrumentation (inject-sdk). Default false.')),
+          name: optional(str({ description: 'Name of the Instrumentation. Default rocketchat-tracing.', format: FORMATS.dnsSubdomain })),
+        },
+        { description: 'OpenTelemetry Operator delivery.' },
+      ),
+    ),
+    networkPolicies: optional(bool('NetworkPolicies for Rocket.Chat to collector OTLP gRPC (for default-deny namespaces). Default false.')),
+  },
+  { description: "Rocket.Chat's native tracing." },
+);
+
 /** The schema of `tracing.config.yaml`. */
 export const tracingConfigSchema = obj(
   {
@@ -249,6 +290,7 @@ export const tracingConfigSchema = obj(
     createNamespace: optional(bool('Emit the Namespace object. Default true.')),
     tempo: optional(tempo),
     collector: optional(collector),
+    rocketChat: optional(rocketChat),
   },
   { description: 'Deployment of the Rocket.Chat tracing stack.' },
 );

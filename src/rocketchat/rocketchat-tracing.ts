@@ -1,0 +1,381 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as plus from 'cdk8s-plus-28';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { Instrumentation, InstrumentationSpecPropagators, InstrumentationSpecSamplerType } from '../../imports/opentelemetry.io';
+import { ValidationError, describeValue, invalidProp, optionalBoolean } from '../common/errors';
+import { FORMATS, checkFormat } from '../common/formats';
+import { projectLabels } from '../common/labels';
+import { definedOnly } from '../common/objects';
+import {
+  EnvVar,
+  Propagator,
+  checkGrpcEndpoint,
+  checkPropagators,
+  checkProtocol,
+  checkResourceAttributes,
+  checkSamplingRatio,
+  tracingEnvironment,
+} from './_environment';
+import { ALL_WORKLOADS, DEFAULT_WORKLOADS, RocketChatWorkload, SERVICES_OUTSIDE_THE_CHART, WORKLOADS } from './workloads';
+
+/** Where Rocket.Chat sends its spans: an OTLP gRPC receiver, typically `OtelCollector`. */
+export interface OtlpGrpcTarget {
+  /** `http://host:4317`: what OTEL_EXPORTER_OTLP_ENDPOINT is set to. */
+  readonly otlpGrpcUrl: string;
+  /** Namespace of the receiving pods; needed for network policies only. */
+  readonly namespace?: string;
+  /** Labels selecting the receiving pods; needed for network policies only. */
+  readonly selectorLabels?: Readonly<Record<string, string>>;
+}
+
+/** The OpenTelemetry Operator alternative: an Instrumentation that injects environment only. */
+export interface RocketChatInstrumentationOptions {
+  /**
+   * Emit the `Instrumentation` (opentelemetry.io/v1alpha1; needs the OpenTelemetry Operator).
+   * Pods opt in with the annotation in `instrumentationAnnotations`.
+   * @default false
+   */
+  readonly enabled?: boolean;
+  /**
+   * Name of the Instrumentation, referenced by the pod annotation.
+   * @default 'rocketchat-tracing'
+   */
+  readonly name?: string;
+}
+
+export interface RocketChatTracingProps {
+  /** The OTLP gRPC receiver Rocket.Chat exports to, e.g. the stack's `OtelCollector`. */
+  readonly collector: OtlpGrpcTarget;
+  /**
+   * Namespace Rocket.Chat runs in.
+   * @default 'rocketchat'
+   */
+  readonly namespace?: string;
+  /**
+   * Helm release name of the RocketChat chart; Deployment names and pod labels derive from it.
+   * @default 'rocketchat'
+   */
+  readonly releaseName?: string;
+  /**
+   * The chart's workloads to trace. `stream-hub` is off in the chart by default (and refused by
+   * it for Rocket.Chat 8). queue-worker and omnichannel-transcript are not in the chart: apply
+   * `instrument()` to their Deployments in your own app.
+   * @default ['core', 'presence', 'ddp-streamer', 'account', 'authorization']
+   */
+  readonly workloads?: readonly RocketChatWorkload[];
+  /**
+   * `deployment.environment.name` on every span.
+   * @default 'production'
+   */
+  readonly environment?: string;
+  /**
+   * The Rocket.Chat version running, sent as `service.version`.
+   * @default - no service.version
+   */
+  readonly rocketChatVersion?: string;
+  /**
+   * Fraction of new traces Rocket.Chat records (`parentbased_traceidratio`); spans with a
+   * sampled parent are always recorded. With the collector's tail sampling, keep 1 so the
+   * collector decides with the whole trace in hand.
+   * @default 1
+   */
+  readonly samplingRatio?: number;
+  /**
+   * Context propagation formats (OTEL_PROPAGATORS). Rocket.Chat propagates context between
+   * its services through the broker; every service must use the same list.
+   * @default ['tracecontext', 'baggage']
+   */
+  readonly propagators?: readonly Propagator[];
+  /**
+   * Extra resource attributes on every span, e.g. `{ 'k8s.cluster.name': 'aks-prod' }`.
+   * service.name, service.version and deployment.environment.name are refused (see their props).
+   * @default {}
+   */
+  readonly resourceAttributes?: Record<string, string>;
+  /**
+   * Longest attribute value the SDK exports, in characters (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT).
+   * Rocket.Chat puts whole MongoDB commands in `db.statement`; this caps span size at the source.
+   * @default 4096
+   */
+  readonly attributeValueLengthLimit?: number;
+  /**
+   * OTLP protocol. Only `grpc`: Rocket.Chat builds the gRPC exporter itself.
+   * @default 'grpc'
+   */
+  readonly protocol?: 'grpc';
+  /**
+   * The OpenTelemetry Operator delivery.
+   * @default - disabled
+   */
+  readonly instrumentation?: RocketChatInstrumentationOptions;
+  /**
+   * Emit NetworkPolicies allowing Rocket.Chat pods to reach the collector's OTLP gRPC port:
+   * egress in the Rocket.Chat namespace, ingress in the collector's. For namespaces that deny by
+   * default: a policy that selects a pod isolates it, so in a namespace without other policies
+   * these would cut Rocket.Chat's other egress (MongoDB, NATS, DNS) and the collector's other
+   * ingress (Prometheus scrapes, other senders).
+   * @default false
+   */
+  readonly networkPolicies?: boolean;
+}
+
+/** Options of `RocketChatTracing.instrument()`. */
+export interface InstrumentOptions {
+  /**
+   * The container running Rocket.Chat.
+   * @default - the only container; required when the pod has several
+   */
+  readonly containerName?: string;
+}
+
+/** The pod annotation that asks the OpenTelemetry Operator to inject environment only. */
+export const INJECT_SDK_ANNOTATION = 'instrumentation.opentelemetry.io/inject-sdk';
+
+/**
+ * Turns on Rocket.Chat's native OpenTelemetry tracing (core and microservices) with one
+ * environment contract, delivered four ways: Helm values for the RocketChat chart, an
+ * OpenTelemetry Operator Instrumentation, Deployment patches for an existing release, and
+ * `instrument()` for workloads defined in a cdk8s app.
+ */
+export class RocketChatTracing extends Construct {
+  /** Rocket.Chat's namespace. */
+  public readonly namespace: string;
+  /** The RocketChat chart's release name. */
+  public readonly releaseName: string;
+  /** The traced chart workloads. */
+  public readonly workloads: readonly RocketChatWorkload[];
+  /** The environment every traced Rocket.Chat container gets, in order. */
+  public readonly environment: readonly EnvVar[];
+  /** The Instrumentation, when enabled. */
+  public readonly instrumentation?: Instrumentation;
+  /** Pod annotations that opt a pod into the Instrumentation; empty when it is disabled. */
+  public readonly instrumentationAnnotations: Readonly<Record<string, string>>;
+
+  private readonly collectorPort: number;
+
+  constructor(scope: Construct, id: string, props: RocketChatTracingProps) {
+    super(scope, id);
+
+    // Validate everything before creating any object.
+    const endpoint = checkGrpcEndpoint('collector.otlpGrpcUrl', props.collector?.otlpGrpcUrl);
+    this.collectorPort = Number(new URL(endpoint).port);
+    this.namespace = checkFormat('namespace', props.namespace ?? 'rocketchat', FORMATS.dnsLabel);
+    this.releaseName = checkFormat('releaseName', props.releaseName ?? 'rocketchat', FORMATS.helmRelease);
+    this.workloads = checkWorkloads('workloads', props.workloads ?? DEFAULT_WORKLOADS);
+    const environmentName = checkFormat('environment', props.environment ?? 'production', FORMATS.attributeValue);
+    const rocketChatVersion = props.rocketChatVersion === undefined ? undefined : checkFormat('rocketChatVersion', props.rocketChatVersion, FORMATS.releaseVersion);
+    const samplingRatio = checkSamplingRatio('samplingRatio', props.samplingRatio ?? 1);
+    const propagators = checkPropagators('propagators', props.propagators ?? ['tracecontext', 'baggage']);
+    const resourceAttributes = checkResourceAttributes('resourceAttributes', props.resourceAttributes);
+    const lengthLimit = props.attributeValueLengthLimit ?? 4096;
+    if (!Number.isInteger(lengthLimit) || lengthLimit < 256 || lengthLimit > 1_048_576) {
+      invalidProp('attributeValueLengthLimit', 'an integer from 256 to 1048576 (characters)', props.attributeValueLengthLimit);
+    }
+    checkProtocol('protocol', props.protocol);
+    const instrumentationEnabled = optionalBoolean('instrumentation.enabled', props.instrumentation?.enabled, false);
+    const instrumentationName = checkFormat('instrumentation.name', props.instrumentation?.name ?? 'rocketchat-tracing', FORMATS.dnsSubdomain);
+    if (!instrumentationEnabled && props.instrumentation?.name !== undefined) {
+      throw new ValidationError('instrumentation.name needs instrumentation.enabled: true; without it no Instrumentation is emitted and the name would be ignored');
+    }
+    const networkPolicies = optionalBoolean('networkPolicies', props.networkPolicies, false);
+    if (networkPolicies) {
+      checkFormat('collector.namespace', props.collector.namespace, FORMATS.dnsLabel);
+      if (!props.collector.selectorLabels || Object.keys(props.collector.selectorLabels).length === 0) {
+        invalidProp('collector.selectorLabels', 'the labels of the collector pods (needed by networkPolicies)', props.collector.selectorLabels);
+      }
+    }
+
+    const resolved = {
+      endpoint,
+      environment: environmentName,
+      rocketChatVersion,
+      samplingRatio,
+      propagators,
+      resourceAttributes,
+      attributeValueLengthLimit: lengthLimit,
+    };
+    this.environment = tracingEnvironment(resolved);
+
+    if (instrumentationEnabled) {
+      this.instrumentation = new Instrumentation(this, 'Instrumentation', {
+        metadata: { name: instrumentationName, namespace: this.namespace, labels: projectLabels() },
+        spec: {
+          exporter: { endpoint },
+          propagators: propagators.map((p) => OPERATOR_PROPAGATORS[p]),
+          sampler: { type: InstrumentationSpecSamplerType.PARENTBASED_UNDERSCORE_TRACEIDRATIO, argument: String(samplingRatio) },
+          resource: {
+            resourceAttributes: definedOnly({
+              'deployment.environment.name': environmentName,
+              'service.version': rocketChatVersion,
+              ...resourceAttributes,
+            }) as Record<string, string>,
+          },
+          // What the operator does not derive from the fields above.
+          env: this.environment
+            .filter((v) => !OPERATOR_DERIVED.has(v.name))
+            .map((v) => ({ name: v.name, value: v.value })),
+        },
+      });
+      this.instrumentationAnnotations = { [INJECT_SDK_ANNOTATION]: instrumentationName };
+    } else {
+      this.instrumentationAnnotations = {};
+    }
+
+    if (networkPolicies) this.addNetworkPolicies(props.collector as Required<OtlpGrpcTarget>);
+  }
+
+  /** Deployment names of the traced workloads, for this release. */
+  public get deploymentNames(): readonly string[] {
+    return this.workloads.map((w) => WORKLOADS[w].deploymentName(this.releaseName));
+  }
+
+  /** Labels and expressions selecting exactly the traced Rocket.Chat pods of the release. */
+  public get podSelector(): k8s.LabelSelector {
+    return {
+      matchLabels: { 'app.kubernetes.io/instance': this.releaseName },
+      // The release label alone would also select the chart's MongoDB and NATS pods.
+      matchExpressions: [
+        { key: 'app.kubernetes.io/name', operator: 'In', values: this.workloads.map((w) => WORKLOADS[w].podNameLabel(this.releaseName)) },
+      ],
+    };
+  }
+
+  /**
+   * Values for the official RocketChat chart: `extraEnv` carries the contract to the core; the
+   * chart has no environment for the microservices, so they get the Instrumentation's pod
+   * annotation when the Operator delivery is enabled, and nothing otherwise.
+   */
+  public get helmValues(): Record<string, unknown> {
+    const values: Record<string, unknown> = {};
+    if (this.workloads.includes('core')) values.extraEnv = this.environment.map((v) => ({ ...v }));
+    const microservices: Record<string, unknown> = {};
+    if (this.instrumentation) {
+      for (const w of this.workloads) {
+        const key = WORKLOADS[w].valuesKey;
+        if (key) microservices[key] = { annotations: { ...this.instrumentationAnnotations } };
+      }
+    }
+    if (Object.keys(microservices).length) values.microservices = microservices;
+    return values;
+  }
+
+  /** Workloads the Helm values cannot reach (no environment in the chart, no Operator). */
+  public get workloadsOutsideHelmValues(): readonly RocketChatWorkload[] {
+    return this.workloads.filter((w) => w !== 'core' && !this.instrumentation);
+  }
+
+  /**
+   * Strategic merge patches adding the contract to each traced Deployment of an existing
+   * release, keyed by Deployment name. Each is a partial Deployment: usable with
+   * `kubectl patch --patch-file` and as a kustomize patch.
+   */
+  public get deploymentPatches(): Record<string, Record<string, unknown>> {
+    const patches: Record<string, Record<string, unknown>> = {};
+    for (const w of this.workloads) {
+      const name = WORKLOADS[w].deploymentName(this.releaseName);
+      patches[name] = {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name, namespace: this.namespace },
+        spec: { template: { spec: { containers: [{ name: WORKLOADS[w].containerName, env: this.environment.map((v) => ({ ...v })) }] } } },
+      };
+    }
+    return patches;
+  }
+
+  /**
+   * Adds the environment contract to a workload of your own cdk8s app: a cdk8s-plus workload
+   * (Deployment, StatefulSet, DaemonSet, Job) or a raw Deployment/StatefulSet/DaemonSet
+   * ApiObject. A variable the container already sets is an error rather than overwritten.
+   */
+  public instrument(workload: plus.Workload | ApiObject, options: InstrumentOptions = {}): void {
+    if (workload instanceof plus.Workload) {
+      const container = pickContainer(workload.containers, (c) => c.name, options.containerName, workload.node.path);
+      for (const { name, value } of this.environment) {
+        if (container.env.variables[name] !== undefined) throw conflict(workload.node.path, container.name, name);
+        container.env.addVariable(name, plus.EnvValue.fromValue(value));
+      }
+      return;
+    }
+    if (!(workload instanceof ApiObject) || !['Deployment', 'StatefulSet', 'DaemonSet'].includes(workload.kind)) {
+      throw new ValidationError(
+        `instrument() takes a cdk8s-plus workload or a Deployment, StatefulSet or DaemonSet ApiObject, got ${workload instanceof ApiObject ? `a ${workload.kind}` : describeValue(workload)}`,
+      );
+    }
+    const containers: { name: string; env?: { name: string }[] }[] = workload.toJson().spec?.template?.spec?.containers ?? [];
+    const container = pickContainer(containers, (c) => c.name, options.containerName, workload.node.path);
+    const existing = container.env ?? [];
+    for (const { name } of this.environment) {
+      if (existing.some((v) => v.name === name)) throw conflict(workload.node.path, container.name, name);
+    }
+    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containers.indexOf(container)}/env`, [...existing, ...this.environment.map((v) => ({ ...v }))]));
+  }
+
+  private addNetworkPolicies(collector: Required<OtlpGrpcTarget>): void {
+    const labels = projectLabels();
+    const port = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.collectorPort) }];
+    const rocketChatPods = this.podSelector;
+    const collectorPods = { matchLabels: { ...collector.selectorLabels } };
+    const namespaceSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
+    new k8s.KubeNetworkPolicy(this, 'RocketChatEgress', {
+      metadata: { name: `${this.releaseName}-otlp-egress`, namespace: this.namespace, labels },
+      spec: {
+        podSelector: rocketChatPods,
+        policyTypes: ['Egress'],
+        egress: [{ to: [{ namespaceSelector: namespaceSelector(collector.namespace), podSelector: collectorPods }], ports: port }],
+      },
+    });
+    new k8s.KubeNetworkPolicy(this, 'CollectorIngress', {
+      metadata: { name: `${this.releaseName}-${this.namespace}-otlp-ingress`, namespace: collector.namespace, labels },
+      spec: {
+        podSelector: collectorPods,
+        policyTypes: ['Ingress'],
+        ingress: [{ from: [{ namespaceSelector: namespaceSelector(this.namespace), podSelector: rocketChatPods }], ports: port }],
+      },
+    });
+  }
+}
+
+const OPERATOR_PROPAGATORS: Record<Propagator, InstrumentationSpecPropagators> = {
+  tracecontext: InstrumentationSpecPropagators.TRACECONTEXT,
+  baggage: InstrumentationSpecPropagators.BAGGAGE,
+  b3: InstrumentationSpecPropagators.B3,
+  b3multi: InstrumentationSpecPropagators.B3MULTI,
+  jaeger: InstrumentationSpecPropagators.JAEGER,
+};
+
+/** Contract variables the operator sets from spec.exporter, spec.propagators, spec.sampler and spec.resource. */
+const OPERATOR_DERIVED = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_PROPAGATORS', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_RESOURCE_ATTRIBUTES']);
+
+function checkWorkloads(prop: string, value: unknown): RocketChatWorkload[] {
+  if (!Array.isArray(value) || value.length === 0) invalidProp(prop, `a non-empty list of ${ALL_WORKLOADS.map((w) => `"${w}"`).join(', ')}`, value);
+  const seen = new Set<string>();
+  for (const [i, w] of (value as unknown[]).entries()) {
+    if (typeof w !== 'string' || !(ALL_WORKLOADS as string[]).includes(w)) {
+      const outside = (SERVICES_OUTSIDE_THE_CHART as readonly unknown[]).includes(w)
+        ? `; ${w} is not deployed by the RocketChat chart: call instrument() on its Deployment in your own cdk8s app`
+        : '';
+      throw new ValidationError(`${prop}[${i}] must be one of ${ALL_WORKLOADS.map((x) => `"${x}"`).join(', ')}, got ${describeValue(w)}${outside}`);
+    }
+    if (seen.has(w)) throw new ValidationError(`${prop}[${i}] repeats ${describeValue(w)}; list each workload once`);
+    seen.add(w);
+  }
+  return value as RocketChatWorkload[];
+}
+
+function pickContainer<C>(containers: readonly C[], nameOf: (c: C) => string | undefined, wanted: string | undefined, path: string): C {
+  if (wanted !== undefined) {
+    const found = containers.find((c) => nameOf(c) === wanted);
+    if (!found) invalidProp('containerName', `one of the containers of ${path} (${containers.map((c) => `"${nameOf(c)}"`).join(', ')})`, wanted);
+    return found as C;
+  }
+  if (containers.length !== 1) {
+    throw new ValidationError(`containerName is required: ${path} has ${containers.length} containers (${containers.map((c) => `"${nameOf(c)}"`).join(', ')})`);
+  }
+  return containers[0];
+}
+
+function conflict(path: string, container: string | undefined, variable: string): ValidationError {
+  return new ValidationError(`${path}: container "${container}" already sets ${variable}; remove it so the tracing contract has one source`);
+}

@@ -1,0 +1,80 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import { Testing } from 'cdk8s';
+import { TracingStack, TracingStackProps } from '../src';
+import { OtlpGrpcReceiver, ReceivedSpan } from './rocketchat/otlp-receiver';
+
+// The environment this project emits, given to the OpenTelemetry Node SDK and OTLP gRPC exporter
+// at the versions Rocket.Chat depends on (packages/tracing: sdk-node and
+// exporter-trace-otlp-grpc ^0.54.2), started the way Rocket.Chat starts them. Only the endpoint
+// is rewritten, to a receiver on loopback.
+
+const TRACER = path.join(__dirname, 'rocketchat', 'native-tracer.js');
+const REMOTE_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
+const REMOTE_PARENT = `00-${REMOTE_TRACE_ID}-b7ad6b7169203331-01`;
+
+function emittedEnvironment(props: TracingStackProps, deployment: string): Record<string, string> {
+  const stack = new TracingStack(Testing.app(), 'rocketchat-tracing', props);
+  // The patch for the Deployment: what the cluster would run.
+  const patch = stack.rocketChat.deploymentPatches[deployment] as any;
+  const env: { name: string; value: string }[] = patch.spec.template.spec.containers[0].env;
+  const out = Object.fromEntries(env.map((v) => [v.name, v.value]));
+  expect(out.OTEL_EXPORTER_OTLP_ENDPOINT).toBe(stack.collector.otlpGrpcUrl);
+  return out;
+}
+
+async function runTracer(receiver: OtlpGrpcReceiver, env: Record<string, string>, service: string): Promise<ReceivedSpan[]> {
+  const before = receiver.spans.length;
+  await new Promise<void>((resolve, reject) =>
+    execFile(
+      process.execPath,
+      [TRACER, service, REMOTE_PARENT],
+      // Nothing from the test's own environment but PATH: the contract alone configures the SDK.
+      { env: { PATH: process.env.PATH ?? '', ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, cwd: path.join(__dirname, '..'), timeout: 20_000 },
+      (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
+    ),
+  );
+  return receiver.spans.slice(before);
+}
+
+describe('contract: the emitted environment drives the real SDK and exporter', () => {
+  const receiver = new OtlpGrpcReceiver();
+  beforeAll(() => receiver.start());
+  afterAll(() => receiver.stop());
+
+  test('defaults: every span arrives over OTLP gRPC from the core, with the contract resource', async () => {
+    const spans = await runTracer(receiver, emittedEnvironment({}, 'rocketchat-rocketchat'), 'core');
+    expect(spans.map((s) => s.name).sort()).toEqual(['GET /api/v1/info', 'action presence:updateUserPresence']);
+    for (const span of spans) {
+      expect(span.resource['service.name']).toBe('core');
+      expect(span.resource['deployment.environment.name']).toBe('production');
+    }
+    // OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT reaches the SDK: the 10000-character value is cut.
+    expect((spans.find((s) => s.name === 'GET /api/v1/info')!.attributes.long as string).length).toBe(4096);
+    // The broker-style span continues the remote trace.
+    const child = spans.find((s) => s.name.startsWith('action'))!;
+    expect([child.traceId, child.parentSpanId]).toEqual([REMOTE_TRACE_ID, 'b7ad6b7169203331']);
+  });
+
+  test('ratio 0: new traces are not recorded, spans under a sampled parent still are; service.name stays Rocket.Chat\'s', async () => {
+    const env = emittedEnvironment(
+      { rocketChat: { samplingRatio: 0, rocketChatVersion: '7.13.1', environment: 'staging', resourceAttributes: { 'k8s.cluster.name': 'aks-weu-1' } } },
+      'rocketchat-presence',
+    );
+    // The Operator delivery also sets OTEL_SERVICE_NAME (the Deployment name); Rocket.Chat overrides it.
+    const spans = await runTracer(receiver, { ...env, OTEL_SERVICE_NAME: 'rocketchat-presence' }, 'presence-service');
+    expect(spans.map((s) => s.name)).toEqual(['action presence:updateUserPresence']);
+    expect(spans[0].resource).toMatchObject({
+      'service.name': 'presence-service',
+      'service.version': '7.13.1',
+      'deployment.environment.name': 'staging',
+      'k8s.cluster.name': 'aks-weu-1',
+    });
+  });
+
+  test('without TRACING_ENABLED nothing is exported (the contract must carry it)', async () => {
+    const { TRACING_ENABLED: _enabled, ...env } = emittedEnvironment({}, 'rocketchat-rocketchat');
+    expect(_enabled).toBe('true');
+    expect(await runTracer(receiver, env, 'core')).toEqual([]);
+  });
+});
