@@ -80,6 +80,27 @@ describe('the environment contract', () => {
   });
 });
 
+describe('the committed outputs', () => {
+  const root = path.join(__dirname, '..');
+  test('helm/ values and every dist/ patch carry the same environment', () => {
+    const values = parse(fs.readFileSync(path.join(root, 'helm', 'rocketchat-values.yaml'), 'utf8'));
+    const patchFiles = fs.readdirSync(path.join(root, 'dist', 'rocketchat')).filter((f) => f !== 'kustomization.yaml');
+    expect(patchFiles.length).toBeGreaterThan(1);
+    for (const file of patchFiles) {
+      const patch = parse(fs.readFileSync(path.join(root, 'dist', 'rocketchat', file), 'utf8'));
+      expect(patch.spec.template.spec.containers[0].env).toEqual(values.extraEnv);
+    }
+    const component = parse(fs.readFileSync(path.join(root, 'dist', 'rocketchat', 'kustomization.yaml'), 'utf8'));
+    expect(component.patches.map((p: any) => p.path).sort()).toEqual(patchFiles.sort());
+  });
+
+  test('snapshot of every delivery form with every option used', () => {
+    const { stack, objects } = synth(FULL);
+    const rocketChatObjects = objects.filter((o) => ['NetworkPolicy', 'Instrumentation'].includes(o.kind));
+    expect({ objects: rocketChatObjects, files: rocketChatDeliveryFiles(stack.rocketChat) }).toMatchSnapshot();
+  });
+});
+
 describe('Helm values for the RocketChat chart', () => {
   test('extraEnv carries the contract to the core; microservices get nothing without the Operator', () => {
     const { stack } = synth();
