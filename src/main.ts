@@ -16,12 +16,14 @@ try {
   const app = new App();
   const stack = new TracingStack(app, CHART_ID, props);
   app.synth();
-  // The patches go into the output folder, the Helm values into `helm/` beside it.
-  const outdir = path.resolve(app.outdir);
-  for (const [file, content] of Object.entries(rocketChatDeliveryFiles(stack.rocketChat, path.basename(outdir)))) {
-    const target = path.join(path.dirname(outdir), file);
-    fs.mkdirSync(path.dirname(target), { recursive: true });
-    fs.writeFileSync(target, content);
+  // The Helm values and kustomize patches belong to the project whose output folder this is;
+  // `cdk8s synth --stdout` synthesizes into a temporary folder and gets none.
+  const project = path.dirname(path.resolve(app.outdir));
+  if (project === process.cwd()) {
+    for (const [file, content] of Object.entries(rocketChatDeliveryFiles(stack.rocketChat))) {
+      fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
+      fs.writeFileSync(path.join(project, file), content);
+    }
   }
 } catch (error) {
   if (!(error instanceof ValidationError)) throw error;

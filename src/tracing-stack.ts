@@ -79,7 +79,17 @@ export class TracingStack extends Chart {
       namespace: this.collector.namespace,
       selectorLabels: this.collector.selectorLabels,
     }));
-    this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, collector }));
+    const environment = agreeingValue(
+      ['rocketChat.environment', props.rocketChat?.environment],
+      ['collector.environment', props.collector?.environment],
+      'deployment.environment.name',
+    );
+    agreeingValue(
+      ["rocketChat.resourceAttributes['k8s.cluster.name']", props.rocketChat?.resourceAttributes?.['k8s.cluster.name']],
+      ['collector.clusterName', props.collector?.clusterName],
+      'k8s.cluster.name',
+    );
+    this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {
@@ -87,6 +97,19 @@ export class TracingStack extends Chart {
       }
     }
   }
+}
+
+/**
+ * Two settings of one resource attribute: Rocket.Chat's value reaches its spans first and the
+ * collector only inserts missing attributes, so different values would leave the collector's unused.
+ */
+function agreeingValue(rocketChat: [string, string | undefined], collector: [string, string | undefined], attribute: string): string | undefined {
+  if (rocketChat[1] !== undefined && collector[1] !== undefined && rocketChat[1] !== collector[1]) {
+    throw new ValidationError(
+      `${rocketChat[0]} and ${collector[0]} must agree, got ${JSON.stringify(rocketChat[1])} and ${JSON.stringify(collector[1])}: both set ${attribute}, and the collector never overwrites what Rocket.Chat sends`,
+    );
+  }
+  return rocketChat[1] ?? collector[1];
 }
 
 /** Runs `build`, reporting its validation errors under `prop` (`retention` → `tempo.retention`). */

@@ -195,9 +195,10 @@ describe('config file', () => {
 });
 
 describe('the app (cdk8s.yaml `app`)', () => {
-  const run = (env: Record<string, string>) =>
+  const run = (env: Record<string, string>, cwd = ROOT) =>
     spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'app.js')], {
       env: { ...process.env, ...env },
+      cwd,
       encoding: 'utf8',
     });
 
@@ -219,18 +220,29 @@ describe('the app (cdk8s.yaml `app`)', () => {
     expect(fs.readdirSync(outdir)).toEqual([]);
   });
 
-  test('a valid config file synthesizes to CDK8S_OUTDIR, Rocket.Chat patches inside it, Helm values beside it', () => {
+  test('a valid config file synthesizes to CDK8S_OUTDIR; the project around it gets the Helm values and patches', () => {
     const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\nrocketChat:\n  releaseName: chat\n');
-    const outdir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-')), 'dist');
-    const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
+    const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
+    const outdir = path.join(project, 'dist');
+    const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir }, project);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const text = fs.readFileSync(path.join(outdir, 'rocketchat-tracing.k8s.yaml'), 'utf8');
     expect(text).toContain('image: docker.io/grafana/tempo:2.10.8');
     expect(text).toContain('namespace: tracing');
-    expect(fs.readdirSync(path.join(outdir, 'rocketchat'))).toContain('chat-presence.yaml');
-    const values = fs.readFileSync(path.join(outdir, '..', 'helm', 'rocketchat-values.yaml'), 'utf8');
+    expect(fs.readdirSync(outdir)).toEqual(['rocketchat-tracing.k8s.yaml']);
+    expect(fs.readdirSync(path.join(project, 'kustomize', 'rocketchat'))).toContain('chat-presence.yaml');
+    const values = fs.readFileSync(path.join(project, 'helm', 'rocketchat-values.yaml'), 'utf8');
     expect(values).toContain('value: http://otel-collector.tracing.svc:4317');
-    expect(values).toContain('need the patches in dist/rocketchat/');
+    expect(values).toContain('need the patches in kustomize/rocketchat/');
+  });
+
+  test('an output folder outside the working directory (cdk8s synth --stdout) gets the manifests only', () => {
+    const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-stdout-'));
+    const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-cwd-'));
+    const result = run({ CDK8S_OUTDIR: outdir }, cwd);
+    expect(result.status).toBe(0);
+    expect(fs.readdirSync(outdir)).toEqual(['rocketchat-tracing.k8s.yaml']);
+    expect(fs.readdirSync(cwd)).toEqual([]);
   });
 });

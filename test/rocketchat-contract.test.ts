@@ -71,10 +71,4 @@ describe('contract: the emitted environment drives the real SDK and exporter', (
       'k8s.cluster.name': 'aks-weu-1',
     });
   });
-
-  test('without TRACING_ENABLED nothing is exported (the contract must carry it)', async () => {
-    const { TRACING_ENABLED: _enabled, ...env } = emittedEnvironment({}, 'rocketchat-rocketchat');
-    expect(_enabled).toBe('true');
-    expect(await runTracer(receiver, env, 'core')).toEqual([]);
-  });
 });

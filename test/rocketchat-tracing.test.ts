@@ -6,7 +6,7 @@ import { Chart, Testing } from 'cdk8s';
 import * as plus from 'cdk8s-plus-28';
 import { parse } from 'yaml';
 import { OtelCollector, RocketChatTracing, RocketChatTracingProps, TracingStack, TracingStackProps } from '../src';
-import { rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
+import { HELM_VALUES_FILE, PATCHES_DIR, rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
 import { ROCKETCHAT_FULL } from './fixtures';
 import { K8sObject, findObject } from './util';
 import { validateObjects } from './validate-objects';
@@ -34,10 +34,6 @@ function envMap(env: { name: string; value?: string }[]): Record<string, string 
   return out;
 }
 
-function attributeMap(value: string): Record<string, string> {
-  return Object.fromEntries(value.split(',').map((pair) => pair.split('=') as [string, string]));
-}
-
 const DEFAULT_CONTRACT = {
   TRACING_ENABLED: 'true',
   OTEL_EXPORTER_OTLP_ENDPOINT: COLLECTOR_URL,
@@ -54,14 +50,14 @@ const FULL: TracingStackProps = { rocketChat: ROCKETCHAT_FULL };
 describe('the environment contract', () => {
   test('defaults: native tracing on, OTLP gRPC to the stack collector, all new traces recorded', () => {
     const { stack } = synth();
-    expect(envMap([...stack.rocketChat.environment])).toEqual(DEFAULT_CONTRACT);
+    expect(envMap([...stack.rocketChat.environmentVariables])).toEqual(DEFAULT_CONTRACT);
     // The collector endpoint is the collector's own attribute, not a repeated string.
-    expect(stack.rocketChat.environment.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')!.value).toBe(stack.collector.otlpGrpcUrl);
+    expect(stack.rocketChat.environmentVariables.find((v) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT')!.value).toBe(stack.collector.otlpGrpcUrl);
   });
 
   test('every prop reaches the environment', () => {
     const { stack } = synth(FULL);
-    expect(envMap([...stack.rocketChat.environment])).toEqual({
+    expect(envMap([...stack.rocketChat.environmentVariables])).toEqual({
       ...DEFAULT_CONTRACT,
       OTEL_TRACES_SAMPLER_ARG: '0.25',
       OTEL_PROPAGATORS: 'tracecontext,baggage,b3',
@@ -70,7 +66,7 @@ describe('the environment contract', () => {
   });
 
   test('no OTEL_SERVICE_NAME: Rocket.Chat sets service.name per process and would ignore it', () => {
-    expect(synth(FULL).stack.rocketChat.environment.map((v) => v.name)).not.toContain('OTEL_SERVICE_NAME');
+    expect(synth(FULL).stack.rocketChat.environmentVariables.map((v) => v.name)).not.toContain('OTEL_SERVICE_NAME');
   });
 
   test('the default stack emits no Rocket.Chat objects into the cluster manifests', () => {
@@ -83,14 +79,14 @@ describe('the environment contract', () => {
 describe('the committed outputs', () => {
   const root = path.join(__dirname, '..');
   test('helm/ values and every dist/ patch carry the same environment', () => {
-    const values = parse(fs.readFileSync(path.join(root, 'helm', 'rocketchat-values.yaml'), 'utf8'));
-    const patchFiles = fs.readdirSync(path.join(root, 'dist', 'rocketchat')).filter((f) => f !== 'kustomization.yaml');
+    const values = parse(fs.readFileSync(path.join(root, HELM_VALUES_FILE), 'utf8'));
+    const patchFiles = fs.readdirSync(path.join(root, PATCHES_DIR)).filter((f) => f !== 'kustomization.yaml');
     expect(patchFiles.length).toBeGreaterThan(1);
     for (const file of patchFiles) {
-      const patch = parse(fs.readFileSync(path.join(root, 'dist', 'rocketchat', file), 'utf8'));
+      const patch = parse(fs.readFileSync(path.join(root, PATCHES_DIR, file), 'utf8'));
       expect(patch.spec.template.spec.containers[0].env).toEqual(values.extraEnv);
     }
-    const component = parse(fs.readFileSync(path.join(root, 'dist', 'rocketchat', 'kustomization.yaml'), 'utf8'));
+    const component = parse(fs.readFileSync(path.join(root, PATCHES_DIR, 'kustomization.yaml'), 'utf8'));
     expect(component.patches.map((p: any) => p.path).sort()).toEqual(patchFiles.sort());
   });
 
@@ -104,14 +100,15 @@ describe('the committed outputs', () => {
 describe('Helm values for the RocketChat chart', () => {
   test('extraEnv carries the contract to the core; microservices get nothing without the Operator', () => {
     const { stack } = synth();
-    expect(stack.rocketChat.helmValues).toEqual({ extraEnv: [...stack.rocketChat.environment] });
+    expect(stack.rocketChat.helmValues).toEqual({ extraEnv: [...stack.rocketChat.environmentVariables] });
     expect(stack.rocketChat.workloadsOutsideHelmValues).toEqual(['presence', 'ddp-streamer', 'account', 'authorization']);
   });
 
-  test('with the Operator, each microservice values key gets the inject-sdk annotation', () => {
+  test('with the Operator, the core and each microservice values key get the inject-sdk annotation', () => {
     const { stack } = synth(FULL);
     expect(stack.rocketChat.helmValues).toEqual({
-      extraEnv: [...stack.rocketChat.environment],
+      extraEnv: [...stack.rocketChat.environmentVariables],
+      podAnnotations: { 'instrumentation.opentelemetry.io/inject-sdk': 'rocketchat-tracing' },
       microservices: Object.fromEntries(
         ['presence', 'ddpStreamer', 'account', 'authorization', 'streamHub'].map((k) => [
           k,
@@ -138,22 +135,18 @@ describe('Operator Instrumentation', () => {
     expect(stack.rocketChat.instrumentationAnnotations).toEqual({ 'instrumentation.opentelemetry.io/inject-sdk': 'rocketchat-tracing' });
   });
 
-  test('what the operator injects from it is the contract', () => {
-    // The operator (v0.158, inject-sdk): exporter.endpoint → OTEL_EXPORTER_OTLP_ENDPOINT,
-    // propagators → OTEL_PROPAGATORS, sampler → OTEL_TRACES_SAMPLER(_ARG), resource attributes →
-    // OTEL_RESOURCE_ATTRIBUTES (with its k8s.* attributes added), spec.env as given.
-    const spec = instrumentation.spec;
-    const injected = {
-      ...envMap(spec.env),
-      OTEL_EXPORTER_OTLP_ENDPOINT: spec.exporter.endpoint,
-      OTEL_PROPAGATORS: spec.propagators.join(','),
-      OTEL_TRACES_SAMPLER: spec.sampler.type,
-      OTEL_TRACES_SAMPLER_ARG: spec.sampler.argument,
-      OTEL_RESOURCE_ATTRIBUTES: Object.entries(spec.resource.resourceAttributes).map(([k, v]) => `${k}=${v}`).join(','),
-    };
-    // Attribute order carries no meaning (the operator reads a map).
-    const withAttributeMap = (env: Record<string, string | undefined>) => ({ ...env, OTEL_RESOURCE_ATTRIBUTES: attributeMap(env.OTEL_RESOURCE_ATTRIBUTES!) });
-    expect(withAttributeMap(injected)).toEqual(withAttributeMap(envMap([...stack.rocketChat.environment])));
+  test('spec.env carries the whole contract, so it wins over what the operator derives', () => {
+    // The operator (v0.158, inject-sdk) adds spec.env to the container first, then fills
+    // OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_PROPAGATORS and OTEL_TRACES_SAMPLER(_ARG) only where
+    // still unset, and appends its Kubernetes attributes to OTEL_RESOURCE_ATTRIBUTES, adding
+    // service.version from the image tag only when the value has none.
+    expect(instrumentation.spec.env).toEqual([...stack.rocketChat.environmentVariables]);
+    expect(instrumentation.spec).not.toHaveProperty('resource');
+    // The readable fields say the same.
+    const env = envMap(instrumentation.spec.env);
+    expect(instrumentation.spec.exporter.endpoint).toBe(env.OTEL_EXPORTER_OTLP_ENDPOINT);
+    expect(instrumentation.spec.propagators.join(',')).toBe(env.OTEL_PROPAGATORS);
+    expect([instrumentation.spec.sampler.type, instrumentation.spec.sampler.argument]).toEqual([env.OTEL_TRACES_SAMPLER, env.OTEL_TRACES_SAMPLER_ARG]);
   });
 });
 
@@ -165,24 +158,23 @@ describe('Deployment patches for an existing release', () => {
     const containers = Object.values(patches).map((p: any) => p.spec.template.spec.containers.map((c: any) => c.name));
     expect(containers).toEqual([['rocketchat'], ['presence-service'], ['ddp-streamer'], ['account-service'], ['authorization-service'], ['stream-hub']]);
     for (const patch of Object.values(patches) as any[]) {
-      expect(patch.metadata.namespace).toBe('chat');
-      expect(patch.spec.template.spec.containers[0].env).toEqual([...stack.rocketChat.environment]);
+      expect(patch.metadata).toEqual({ name: patch.metadata.name });
+      expect(patch.spec.template.spec.containers[0].env).toEqual([...stack.rocketChat.environmentVariables]);
     }
   });
 
-  test('kustomize applies the component to the chart output, keeping the chart env and overriding clashing names', () => {
-    const { stack } = synth(FULL);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-kustomize-'));
-    try {
-      // The chart's Deployments as `helm template` renders them (the fields a patch touches).
-      const chartOutput = Object.values(stack.rocketChat.deploymentPatches).map((patch: any) => ({
+  // The chart's Deployments as `helm template` renders them: no namespace, chart env and labels.
+  function chartOutput(stack: TracingStack): object[] {
+    return Object.values(stack.rocketChat.deploymentPatches).map((patch) => {
+      const labels = { 'app.kubernetes.io/name': patch.metadata.name, 'app.kubernetes.io/instance': 'rc' };
+      return {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: patch.metadata,
+        metadata: { name: patch.metadata.name, labels },
         spec: {
-          selector: { matchLabels: { app: patch.metadata.name } },
+          selector: { matchLabels: labels },
           template: {
-            metadata: { labels: { app: patch.metadata.name } },
+            metadata: { labels },
             spec: {
               containers: [{
                 name: patch.spec.template.spec.containers[0].name,
@@ -192,19 +184,30 @@ describe('Deployment patches for an existing release', () => {
             },
           },
         },
-      }));
+      };
+    });
+  }
+
+  test.each([
+    ['chart output without a namespace', ''],
+    ['an overlay that sets the namespace', 'namespace: chat\n'],
+  ])('kustomize applies the component over %s, keeping the chart env and replacing clashing names', (_case, overlay) => {
+    const { stack } = synth(FULL);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-kustomize-'));
+    try {
       fs.mkdirSync(path.join(dir, 'release'));
-      fs.writeFileSync(path.join(dir, 'release', 'chart.yaml'), chartOutput.map((o) => JSON.stringify(o)).join('\n---\n'));
-      for (const [file, content] of Object.entries(rocketChatDeliveryFiles(stack.rocketChat, 'out'))) {
+      fs.writeFileSync(path.join(dir, 'release', 'chart.yaml'), chartOutput(stack).map((o) => JSON.stringify(o)).join('\n---\n'));
+      for (const [file, content] of Object.entries(rocketChatDeliveryFiles(stack.rocketChat))) {
         fs.mkdirSync(path.join(dir, path.dirname(file)), { recursive: true });
         fs.writeFileSync(path.join(dir, file), content);
       }
-      fs.writeFileSync(path.join(dir, 'release', 'kustomization.yaml'), 'resources: [chart.yaml]\ncomponents: [../out/rocketchat]\n');
+      fs.writeFileSync(path.join(dir, 'release', 'kustomization.yaml'), `${overlay}resources: [chart.yaml]\ncomponents: [../${PATCHES_DIR}]\n`);
       const rendered = kustomize(path.join(dir, 'release'));
       expect(rendered.map((d) => d.metadata.name).sort()).toEqual(Object.keys(stack.rocketChat.deploymentPatches).sort());
       for (const deployment of rendered) {
+        expect(deployment.metadata.namespace).toBe(overlay ? 'chat' : undefined);
         const env = envMap(deployment.spec.template.spec.containers[0].env);
-        expect(env).toEqual({ ...envMap([...stack.rocketChat.environment]), MONGO_URL: 'mongodb://mongo' });
+        expect(env).toEqual({ ...envMap([...stack.rocketChat.environmentVariables]), MONGO_URL: 'mongodb://mongo' });
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
@@ -255,7 +258,7 @@ describe('instrument() for workloads of a cdk8s app', () => {
     tracing.instrument(deployment, { containerName: 'transcript' });
     const manifest = Testing.synth(chart).find((o: any) => o.kind === 'Deployment');
     expect(manifest.spec.template.spec.containers[0].env).toBeUndefined();
-    expect(manifest.spec.template.spec.containers[1].env).toEqual([{ name: 'MONGO_URL', value: 'mongodb://m' }, ...standalone().environment]);
+    expect(manifest.spec.template.spec.containers[1].env).toEqual([{ name: 'MONGO_URL', value: 'mongodb://m' }, ...standalone().environmentVariables]);
   });
 
   test('refuses to overwrite a variable the container sets, an ambiguous container and other kinds', () => {
@@ -373,7 +376,13 @@ describe('bad input names the prop', () => {
     ['a version that is not one', { rocketChatVersion: 'latest' }, 'rocketChatVersion must be a release version such as "7.13.1", got "latest"'],
     ['a tiny attribute limit', { attributeValueLengthLimit: 10 }, 'attributeValueLengthLimit must be an integer from 256 to 1048576 (characters), got 10'],
     ['an Instrumentation name without the Instrumentation', { instrumentation: { name: 'x' } }, 'instrumentation.name needs instrumentation.enabled: true'],
-    ['network policies without collector pods', { networkPolicies: true }, 'collector.namespace must be an RFC 1123 label'],
+    ['network policies without collector pods', { networkPolicies: true }, 'collector.namespace is required by networkPolicies: the policies select the collector pods by namespace'],
+    [
+      'network policies without collector labels',
+      { networkPolicies: true, collector: { otlpGrpcUrl: COLLECTOR_URL, namespace: 'monitoring' } },
+      'collector.selectorLabels must be the labels of the collector pods (required by networkPolicies), got nothing',
+    ],
+    ['a pod port out of range', { collector: { otlpGrpcUrl: COLLECTOR_URL, otlpGrpcPodPort: 70000 } }, 'collector.otlpGrpcPodPort must be a port number from 1 to 65535, got 70000'],
   ];
   test.each(cases)('%s', (_name, props, message) => {
     expect(() => standalone(props)).toThrow(message);
@@ -381,6 +390,26 @@ describe('bad input names the prop', () => {
 
   test('through the stack, errors carry the rocketChat. prefix', () => {
     expect(() => synth({ rocketChat: { samplingRatio: 2 } })).toThrow('rocketChat.samplingRatio must be a number between 0 and 1');
+  });
+
+  test('the environment and cluster name may not disagree with the collector\'s', () => {
+    expect(() => synth({ rocketChat: { environment: 'prod' }, collector: { environment: 'staging' } })).toThrow(
+      'rocketChat.environment and collector.environment must agree, got "prod" and "staging": both set deployment.environment.name, and the collector never overwrites what Rocket.Chat sends',
+    );
+    expect(() => synth({ rocketChat: { resourceAttributes: { 'k8s.cluster.name': 'a' } }, collector: { clusterName: 'b' } })).toThrow(
+      "rocketChat.resourceAttributes['k8s.cluster.name'] and collector.clusterName must agree",
+    );
+    // One set: Rocket.Chat takes the collector's environment.
+    expect(envMap([...synth({ collector: { environment: 'staging' } }).stack.rocketChat.environmentVariables]).OTEL_RESOURCE_ATTRIBUTES).toBe('deployment.environment.name=staging');
+  });
+
+  test('network policies match the pod port: from the URL, including scheme-default ports, or given', () => {
+    const chart = new Chart(Testing.app(), 'ports');
+    const target = { namespace: 'monitoring', selectorLabels: { app: 'collector' } };
+    new RocketChatTracing(chart, 'Https', { collector: { ...target, otlpGrpcUrl: 'https://collector.monitoring.svc:443' }, networkPolicies: true, releaseName: 'a' });
+    new RocketChatTracing(chart, 'PodPort', { collector: { ...target, otlpGrpcUrl: COLLECTOR_URL, otlpGrpcPodPort: 14317 }, networkPolicies: true, releaseName: 'b' });
+    const ports = Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => (o.spec.egress ?? o.spec.ingress)[0].ports[0].port);
+    expect(ports).toEqual([443, 443, 14317, 14317]);
   });
 
   test('a collector without its OTLP gRPC receiver is reported on the collector', () => {
@@ -391,6 +420,6 @@ describe('bad input names the prop', () => {
     const chart = new Chart(Testing.app(), 'direct');
     const collector = new OtelCollector(chart, 'Collector', { traceBackend: { otlpGrpcEndpoint: 'tempo.monitoring.svc:4317' } });
     const tracing = new RocketChatTracing(chart, 'RocketChat', { collector, networkPolicies: true });
-    expect(tracing.environment[1]).toEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: collector.otlpGrpcUrl });
+    expect(tracing.environmentVariables[1]).toEqual({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: collector.otlpGrpcUrl });
   });
 });

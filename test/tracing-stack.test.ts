@@ -84,13 +84,15 @@ describe('dist/', () => {
     expect(fs.readFileSync(DIST_FILE, 'utf8')).toBe(Yaml.stringify(...objects));
   });
 
-  test('the Rocket.Chat patches and Helm values are up to date, with no stale files beside them', () => {
+  test('the Rocket.Chat patches and Helm values are up to date, with no stale files among them', () => {
     const root = path.join(__dirname, '..');
     const stack = new TracingStack(Testing.app(), 'rocketchat-tracing', loadTracingConfig().props);
     const files = rocketChatDeliveryFiles(stack.rocketChat);
     for (const [file, content] of Object.entries(files)) expect([file, fs.readFileSync(path.join(root, file), 'utf8')]).toEqual([file, content]);
-    const onDisk = fs.readdirSync(path.join(root, 'dist', PATCHES_DIR)).map((f) => `dist/${PATCHES_DIR}/${f}`);
-    expect(onDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith('dist/')).sort());
+    const onDisk = fs.readdirSync(path.join(root, PATCHES_DIR)).map((f) => `${PATCHES_DIR}/${f}`);
+    expect(onDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith(`${PATCHES_DIR}/`)).sort());
+    // dist/ holds only the manifests: `kubectl apply -f`, validators and GitOps tools read all of it.
+    expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['rocketchat-tracing.k8s.yaml']);
   });
 
   test('parses back to exactly the synthesized objects', () => {

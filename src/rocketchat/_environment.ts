@@ -59,7 +59,7 @@ export function tracingEnvironment(input: EnvironmentInput): EnvVar[] {
 }
 
 /** The collector URL Rocket.Chat exports to: `http(s)://host:port`, not the OTLP/HTTP port. */
-export function checkGrpcEndpoint(prop: string, value: unknown): string {
+export function checkGrpcEndpoint(prop: string, value: unknown): { url: string; port: number } {
   const match = typeof value === 'string' ? /^(https?):\/\/([^/:\s$]+):(\d{1,5})\/?$/.exec(value) : null;
   if (!match || !FORMATS.hostname.pattern.test(match[2]) || Number(match[3]) < 1 || Number(match[3]) > 65535) {
     invalidProp(prop, 'an OTLP gRPC URL such as "http://otel-collector.monitoring.svc:4317" (scheme, host and port, no path)', value);
@@ -69,7 +69,7 @@ export function checkGrpcEndpoint(prop: string, value: unknown): string {
       `${prop} must be an OTLP gRPC endpoint, got ${describeValue(value)}: port ${OTLP_HTTP_PORT} is OTLP/HTTP, and Rocket.Chat's native tracing exports OTLP over gRPC only (the collector's gRPC port is 4317)`,
     );
   }
-  return value as string;
+  return { url: value as string, port: Number(match[3]) };
 }
 
 export function checkProtocol(prop: string, value: unknown): typeof PROTOCOL {

@@ -6,7 +6,6 @@ import { Instrumentation, InstrumentationSpecPropagators, InstrumentationSpecSam
 import { ValidationError, describeValue, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { projectLabels } from '../common/labels';
-import { definedOnly } from '../common/objects';
 import {
   EnvVar,
   Propagator,
@@ -23,17 +22,29 @@ import { ALL_WORKLOADS, DEFAULT_WORKLOADS, RocketChatWorkload, SERVICES_OUTSIDE_
 export interface OtlpGrpcTarget {
   /** `http://host:4317`: what OTEL_EXPORTER_OTLP_ENDPOINT is set to. */
   readonly otlpGrpcUrl: string;
-  /** Namespace of the receiving pods; needed for network policies only. */
+  /**
+   * Namespace of the receiving pods.
+   * @default - none; required by `networkPolicies`
+   */
   readonly namespace?: string;
-  /** Labels selecting the receiving pods; needed for network policies only. */
+  /**
+   * Labels selecting the receiving pods.
+   * @default - none; required by `networkPolicies`
+   */
   readonly selectorLabels?: Readonly<Record<string, string>>;
+  /**
+   * The port the receiving pods listen on for OTLP gRPC, which network policies match.
+   * @default - the port of `otlpGrpcUrl` (the Service port; the stack's collector listens on the same)
+   */
+  readonly otlpGrpcPodPort?: number;
 }
 
 /** The OpenTelemetry Operator alternative: an Instrumentation that injects environment only. */
 export interface RocketChatInstrumentationOptions {
   /**
    * Emit the `Instrumentation` (opentelemetry.io/v1alpha1; needs the OpenTelemetry Operator).
-   * Pods opt in with the annotation in `instrumentationAnnotations`.
+   * Pods opt in with the annotation in `instrumentationAnnotations`; the Helm values then
+   * annotate the core and every traced microservice.
    * @default false
    */
   readonly enabled?: boolean;
@@ -92,7 +103,7 @@ export interface RocketChatTracingProps {
    * service.name, service.version and deployment.environment.name are refused (see their props).
    * @default {}
    */
-  readonly resourceAttributes?: Record<string, string>;
+  readonly resourceAttributes?: Readonly<Record<string, string>>;
   /**
    * Longest attribute value the SDK exports, in characters (OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT).
    * Rocket.Chat puts whole MongoDB commands in `db.statement`; this caps span size at the source.
@@ -114,10 +125,19 @@ export interface RocketChatTracingProps {
    * egress in the Rocket.Chat namespace, ingress in the collector's. For namespaces that deny by
    * default: a policy that selects a pod isolates it, so in a namespace without other policies
    * these would cut Rocket.Chat's other egress (MongoDB, NATS, DNS) and the collector's other
-   * ingress (Prometheus scrapes, other senders).
+   * ingress (Prometheus scrapes, other senders). They select the chart's pods only: workloads
+   * passed to `instrument()` need their own policies.
    * @default false
    */
   readonly networkPolicies?: boolean;
+}
+
+/** A strategic merge patch adding the contract to one Deployment's Rocket.Chat container. */
+export interface DeploymentPatch {
+  readonly apiVersion: 'apps/v1';
+  readonly kind: 'Deployment';
+  readonly metadata: { readonly name: string };
+  readonly spec: { readonly template: { readonly spec: { readonly containers: readonly [{ readonly name: string; readonly env: readonly EnvVar[] }] } } };
 }
 
 /** Options of `RocketChatTracing.instrument()`. */
@@ -145,21 +165,23 @@ export class RocketChatTracing extends Construct {
   public readonly releaseName: string;
   /** The traced chart workloads. */
   public readonly workloads: readonly RocketChatWorkload[];
-  /** The environment every traced Rocket.Chat container gets, in order. */
-  public readonly environment: readonly EnvVar[];
+  /** The environment contract: the variables every traced Rocket.Chat container gets, in order. */
+  public readonly environmentVariables: readonly EnvVar[];
   /** The Instrumentation, when enabled. */
   public readonly instrumentation?: Instrumentation;
   /** Pod annotations that opt a pod into the Instrumentation; empty when it is disabled. */
   public readonly instrumentationAnnotations: Readonly<Record<string, string>>;
 
-  private readonly collectorPort: number;
+  private readonly collectorPodPort: number;
 
   constructor(scope: Construct, id: string, props: RocketChatTracingProps) {
     super(scope, id);
 
     // Validate everything before creating any object.
-    const endpoint = checkGrpcEndpoint('collector.otlpGrpcUrl', props.collector?.otlpGrpcUrl);
-    this.collectorPort = Number(new URL(endpoint).port);
+    const { url: endpoint, port: servicePort } = checkGrpcEndpoint('collector.otlpGrpcUrl', props.collector?.otlpGrpcUrl);
+    const podPort = props.collector.otlpGrpcPodPort ?? servicePort;
+    if (!Number.isInteger(podPort) || podPort < 1 || podPort > 65535) invalidProp('collector.otlpGrpcPodPort', 'a port number from 1 to 65535', props.collector.otlpGrpcPodPort);
+    this.collectorPodPort = podPort;
     this.namespace = checkFormat('namespace', props.namespace ?? 'rocketchat', FORMATS.dnsLabel);
     this.releaseName = checkFormat('releaseName', props.releaseName ?? 'rocketchat', FORMATS.helmRelease);
     this.workloads = checkWorkloads('workloads', props.workloads ?? DEFAULT_WORKLOADS);
@@ -180,9 +202,10 @@ export class RocketChatTracing extends Construct {
     }
     const networkPolicies = optionalBoolean('networkPolicies', props.networkPolicies, false);
     if (networkPolicies) {
+      if (props.collector.namespace === undefined) throw new ValidationError('collector.namespace is required by networkPolicies: the policies select the collector pods by namespace');
       checkFormat('collector.namespace', props.collector.namespace, FORMATS.dnsLabel);
       if (!props.collector.selectorLabels || Object.keys(props.collector.selectorLabels).length === 0) {
-        invalidProp('collector.selectorLabels', 'the labels of the collector pods (needed by networkPolicies)', props.collector.selectorLabels);
+        invalidProp('collector.selectorLabels', 'the labels of the collector pods (required by networkPolicies)', props.collector.selectorLabels);
       }
     }
 
@@ -195,26 +218,20 @@ export class RocketChatTracing extends Construct {
       resourceAttributes,
       attributeValueLengthLimit: lengthLimit,
     };
-    this.environment = tracingEnvironment(resolved);
+    this.environmentVariables = tracingEnvironment(resolved);
 
     if (instrumentationEnabled) {
       this.instrumentation = new Instrumentation(this, 'Instrumentation', {
         metadata: { name: instrumentationName, namespace: this.namespace, labels: projectLabels() },
         spec: {
+          // The whole contract as env: the operator adds these first and only fills in what is
+          // still missing from its own fields, so they win. Resource attributes in
+          // spec.resource would rank below the ones it derives (service.version from the image tag).
+          env: this.environmentVariables.map((v) => ({ name: v.name, value: v.value })),
+          // The same values, for readers of the resource; the env above takes precedence.
           exporter: { endpoint },
           propagators: propagators.map((p) => OPERATOR_PROPAGATORS[p]),
           sampler: { type: InstrumentationSpecSamplerType.PARENTBASED_UNDERSCORE_TRACEIDRATIO, argument: String(samplingRatio) },
-          resource: {
-            resourceAttributes: definedOnly({
-              'deployment.environment.name': environmentName,
-              'service.version': rocketChatVersion,
-              ...resourceAttributes,
-            }) as Record<string, string>,
-          },
-          // What the operator does not derive from the fields above.
-          env: this.environment
-            .filter((v) => !OPERATOR_DERIVED.has(v.name))
-            .map((v) => ({ name: v.name, value: v.value })),
         },
       });
       this.instrumentationAnnotations = { [INJECT_SDK_ANNOTATION]: instrumentationName };
@@ -243,12 +260,16 @@ export class RocketChatTracing extends Construct {
 
   /**
    * Values for the official RocketChat chart: `extraEnv` carries the contract to the core; the
-   * chart has no environment for the microservices, so they get the Instrumentation's pod
-   * annotation when the Operator delivery is enabled, and nothing otherwise.
+   * chart has no environment for the microservices, so with the Operator delivery every traced
+   * pod (the core too, for the same Kubernetes attributes) gets the Instrumentation's
+   * annotation, and without it the microservices get nothing.
    */
   public get helmValues(): Record<string, unknown> {
     const values: Record<string, unknown> = {};
-    if (this.workloads.includes('core')) values.extraEnv = this.environment.map((v) => ({ ...v }));
+    if (this.workloads.includes('core')) {
+      values.extraEnv = this.environmentVariables.map((v) => ({ ...v }));
+      if (this.instrumentation) values.podAnnotations = { ...this.instrumentationAnnotations };
+    }
     const microservices: Record<string, unknown> = {};
     if (this.instrumentation) {
       for (const w of this.workloads) {
@@ -267,18 +288,18 @@ export class RocketChatTracing extends Construct {
 
   /**
    * Strategic merge patches adding the contract to each traced Deployment of an existing
-   * release, keyed by Deployment name. Each is a partial Deployment: usable with
-   * `kubectl patch --patch-file` and as a kustomize patch.
+   * release, keyed by Deployment name: usable with `kubectl -n <namespace> patch --patch-file`
+   * and as kustomize patches. No namespace: the chart renders its Deployments without one.
    */
-  public get deploymentPatches(): Record<string, Record<string, unknown>> {
-    const patches: Record<string, Record<string, unknown>> = {};
+  public get deploymentPatches(): Readonly<Record<string, DeploymentPatch>> {
+    const patches: Record<string, DeploymentPatch> = {};
     for (const w of this.workloads) {
       const name = WORKLOADS[w].deploymentName(this.releaseName);
       patches[name] = {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
-        metadata: { name, namespace: this.namespace },
-        spec: { template: { spec: { containers: [{ name: WORKLOADS[w].containerName, env: this.environment.map((v) => ({ ...v })) }] } } },
+        metadata: { name },
+        spec: { template: { spec: { containers: [{ name: WORKLOADS[w].containerName, env: this.environmentVariables.map((v) => ({ ...v })) }] } } },
       };
     }
     return patches;
@@ -292,7 +313,7 @@ export class RocketChatTracing extends Construct {
   public instrument(workload: plus.Workload | ApiObject, options: InstrumentOptions = {}): void {
     if (workload instanceof plus.Workload) {
       const container = pickContainer(workload.containers, (c) => c.name, options.containerName, workload.node.path);
-      for (const { name, value } of this.environment) {
+      for (const { name, value } of this.environmentVariables) {
         if (container.env.variables[name] !== undefined) throw conflict(workload.node.path, container.name, name);
         container.env.addVariable(name, plus.EnvValue.fromValue(value));
       }
@@ -306,15 +327,15 @@ export class RocketChatTracing extends Construct {
     const containers: { name: string; env?: { name: string }[] }[] = workload.toJson().spec?.template?.spec?.containers ?? [];
     const container = pickContainer(containers, (c) => c.name, options.containerName, workload.node.path);
     const existing = container.env ?? [];
-    for (const { name } of this.environment) {
+    for (const { name } of this.environmentVariables) {
       if (existing.some((v) => v.name === name)) throw conflict(workload.node.path, container.name, name);
     }
-    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containers.indexOf(container)}/env`, [...existing, ...this.environment.map((v) => ({ ...v }))]));
+    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containers.indexOf(container)}/env`, [...existing, ...this.environmentVariables.map((v) => ({ ...v }))]));
   }
 
   private addNetworkPolicies(collector: Required<OtlpGrpcTarget>): void {
     const labels = projectLabels();
-    const port = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.collectorPort) }];
+    const port = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.collectorPodPort) }];
     const rocketChatPods = this.podSelector;
     const collectorPods = { matchLabels: { ...collector.selectorLabels } };
     const namespaceSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
@@ -344,9 +365,6 @@ const OPERATOR_PROPAGATORS: Record<Propagator, InstrumentationSpecPropagators> =
   b3multi: InstrumentationSpecPropagators.B3MULTI,
   jaeger: InstrumentationSpecPropagators.JAEGER,
 };
-
-/** Contract variables the operator sets from spec.exporter, spec.propagators, spec.sampler and spec.resource. */
-const OPERATOR_DERIVED = new Set(['OTEL_EXPORTER_OTLP_ENDPOINT', 'OTEL_PROPAGATORS', 'OTEL_TRACES_SAMPLER', 'OTEL_TRACES_SAMPLER_ARG', 'OTEL_RESOURCE_ATTRIBUTES']);
 
 function checkWorkloads(prop: string, value: unknown): RocketChatWorkload[] {
   if (!Array.isArray(value) || value.length === 0) invalidProp(prop, `a non-empty list of ${ALL_WORKLOADS.map((w) => `"${w}"`).join(', ')}`, value);

@@ -21,7 +21,8 @@ export interface RocketChatWorkloadInfo {
 // microservices-*-deployment.yaml. The core is named after the chart's fullname, the
 // microservices after the release, and their pods carry distinct `app.kubernetes.io/name`s.
 export const WORKLOADS: Readonly<Record<RocketChatWorkload, RocketChatWorkloadInfo>> = {
-  'core': { serviceName: 'core', deploymentName: (r) => `${r}-rocketchat`, containerName: 'rocketchat', podNameLabel: () => 'rocketchat' },
+  // The chart's fullname: "<release>-rocketchat" cut to 63 characters, without a trailing "-".
+  'core': { serviceName: 'core', deploymentName: (r) => `${r}-rocketchat`.slice(0, 63).replace(/-+$/, ''), containerName: 'rocketchat', podNameLabel: () => 'rocketchat' },
   'presence': microservice('presence', 'presence-service', 'presence'),
   'ddp-streamer': microservice('ddp-streamer', 'ddp-streamer', 'ddpStreamer'),
   'account': microservice('account', 'account-service', 'account'),
