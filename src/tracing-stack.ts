@@ -5,6 +5,7 @@ import { DEFAULT_NAMESPACE } from './common/defaults';
 import { ValidationError, optionalBoolean } from './common/errors';
 import { FORMATS, checkFormat } from './common/formats';
 import { projectLabels } from './common/labels';
+import { samplingHoldSeconds } from './collector/_hold';
 import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
@@ -70,7 +71,13 @@ export class TracingStack extends Chart {
       })
       : undefined;
 
-    this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, namespace }));
+    // Spans reach Tempo's metrics-generator after the collector's tail-sampling wait; give the
+    // generator that much slack (plus a minute for batching and retries) so they still count.
+    const generator = props.tempo?.metricsGenerator;
+    const metricsGenerator = generator?.enabled === false || generator?.ingestionSlackSeconds !== undefined
+      ? generator
+      : { ...generator, ingestionSlackSeconds: Math.max(30, samplingHoldSeconds(props.collector?.sampling) + 60) };
+    this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, metricsGenerator, namespace }));
     const traceBackend = { otlpGrpcEndpoint: underProp('tempo', () => this.tempo.otlpGrpcEndpoint) };
     this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend }));
     // Rocket.Chat needs the collector's OTLP gRPC receiver: a disabled one is a collector error.

@@ -27,6 +27,7 @@ const common: KeyTree = {
     },
   },
   metrics_generator: {
+    metrics_ingestion_time_range_slack: 'duration',
     registry: { external_labels: { '*': 'string' } },
     storage: { path: 'string', remote_write: [{ url: 'string', send_exemplars: 'bool' }] },
   },

@@ -201,10 +201,25 @@ describe('TempoStack Kubernetes objects', () => {
     const sm = findObject(objects, 'ServiceMonitor', 'tempo');
     expect(sm.metadata.labels!.release).toBe('kube-prometheus-stack');
     expect(sm.spec.endpoints).toEqual([{ port: 'http', path: '/metrics', interval: '30s', scheme: 'http' }]);
-    expect(sm.spec.selector.matchLabels).toEqual(sts.spec.selector.matchLabels);
+    // Exactly one Service matches: the headless one selects the same pod and would double every series.
+    const matched = objects.filter(
+      (o) => o.kind === 'Service' && Object.entries(sm.spec.selector.matchLabels).every(([k, v]) => o.metadata.labels?.[k] === v),
+    );
+    expect(matched.map((o) => o.metadata.name)).toEqual(['tempo']);
     const custom = synthStack({ tempo: { serviceMonitor: { releaseLabel: 'prom' } } });
     expect(findObject(custom, 'ServiceMonitor', 'tempo').metadata.labels!.release).toBe('prom');
     expect(synthStack({ tempo: { serviceMonitor: { enabled: false } } }).map((o) => `${o.kind}/${o.metadata.name}`)).not.toContain('ServiceMonitor/tempo');
+  });
+
+  test('the metrics-generator accepts spans as late as the collector holds them', () => {
+    const slack = (props: Parameters<typeof synthStack>[0]) => tempoFiles(synthStack(props)).config.metrics_generator.metrics_ingestion_time_range_slack;
+    expect(slack({})).toBe('90s'); // tail sampling's 30 s wait + 60 s
+    expect(slack({ collector: { sampling: { type: 'tail', decisionWaitSeconds: 120 } } })).toBe('180s');
+    expect(slack({ collector: { sampling: { type: 'head', percentage: 10 } } })).toBe('60s');
+    expect(slack({ tempo: { metricsGenerator: { ingestionSlackSeconds: 45 } } })).toBe('45s');
+    expect(() => synthStack({ tempo: { metricsGenerator: { ingestionSlackSeconds: 0 } } })).toThrow(
+      'tempo.metricsGenerator.ingestionSlackSeconds must be an integer from 1 to 3600 (seconds), got 0',
+    );
   });
 
   test('selector labels exclude the version (immutable selector survives upgrades)', () => {

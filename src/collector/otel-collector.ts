@@ -15,6 +15,7 @@ import { POD_IP_ENV, ResolvedSampling, buildCollectorConfig } from './_config';
 import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
 import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from './_rocketchat';
 import { CollectorReceivers } from './receivers';
+import { DEFAULT_DECISION_WAIT_SECONDS } from './_hold';
 import { CollectorSampling } from './sampling';
 
 export type { SensitiveAttributeAction } from './_rocketchat';
@@ -462,7 +463,7 @@ function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
     latencyThresholdMs: checkInteger('sampling.latencyThresholdMs', tail.latencyThresholdMs ?? 2000, 0, 3_600_000, 'milliseconds'),
     baselinePercentage: checkPercentage('sampling.baselinePercentage', tail.baselinePercentage ?? 10),
     spansPerSecondLimit: checkInteger('sampling.spansPerSecondLimit', tail.spansPerSecondLimit ?? 0, 0, 10_000_000, 'spans per second'),
-    decisionWaitSeconds: checkInteger('sampling.decisionWaitSeconds', tail.decisionWaitSeconds ?? 30, 1, 300, 'seconds'),
+    decisionWaitSeconds: checkInteger('sampling.decisionWaitSeconds', tail.decisionWaitSeconds ?? DEFAULT_DECISION_WAIT_SECONDS, 1, 300, 'seconds'),
     numTraces: checkInteger('sampling.numTraces', tail.numTraces ?? 50000, 100, 10_000_000, 'traces'),
   };
   if (resolved.spansPerSecondLimit > 0 && resolved.baselinePercentage === 0) {

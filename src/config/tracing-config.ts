@@ -155,6 +155,7 @@ const tempo = obj(
           enabled: optional(bool('Run service-graphs and span-metrics. Default true.')),
           remoteWriteUrl: optional(str({ description: "Prometheus remote-write URL. Default kube-prometheus-stack's Prometheus in monitoring.", format: FORMATS.httpUrl })),
           sendExemplars: optional(bool('Send exemplars. Default true.')),
+          ingestionSlackSeconds: optional(int({ description: "How late (after its end) a span still counts in the metrics, seconds. Default: the collector's tail-sampling wait + 60, at least 30.", min: 1, max: 3600 })),
         },
         { description: 'Tempo metrics-generator.' },
       ),

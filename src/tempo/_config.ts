@@ -63,6 +63,7 @@ export interface ScopedOverrides {
 export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'local-blocks';
 
 interface MetricsGeneratorConfig {
+  readonly metrics_ingestion_time_range_slack: string;
   readonly registry: { readonly external_labels: Readonly<Record<string, string>> };
   readonly storage: {
     readonly path: string;
@@ -120,7 +121,7 @@ export interface TempoConfigInput {
   readonly retention: string;
   readonly limits: ResolvedTempoLimits;
   readonly receivers: readonly ReceiverName[];
-  readonly generator: { readonly enabled: boolean; readonly remoteWriteUrl: string; readonly sendExemplars: boolean };
+  readonly generator: { readonly enabled: boolean; readonly remoteWriteUrl: string; readonly sendExemplars: boolean; readonly ingestionSlackSeconds: number };
   readonly usageReporting: boolean;
   readonly logLevel: string;
   readonly overridesFile: string;
@@ -197,6 +198,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     ...(input.generator.enabled
       ? {
         metrics_generator: {
+          metrics_ingestion_time_range_slack: `${input.generator.ingestionSlackSeconds}s`,
           registry: { external_labels: { source: 'tempo' } },
           // Without a storage path the generator silently disables itself.
           storage: {

@@ -2,7 +2,7 @@ import { Chart, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, KUBE_PROMETHEUS_STACK_RELEASE, LOG_LEVELS, LogLevel, serviceHost } from '../common/defaults';
-import { ValidationError, checkOneOf, optionalBoolean } from '../common/errors';
+import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
@@ -19,6 +19,9 @@ import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
 import { DEFAULT_TEMPO_VERSION, TempoVersion, parseTempoVersion } from './version';
+
+/** Marks the Service the ServiceMonitor scrapes. */
+const SCRAPE_LABEL = 'rocketchat-tracing/scrape';
 
 /** Tempo's metrics-generator: RED metrics and the service graph from spans, remote-written. */
 export interface TempoMetricsGeneratorOptions {
@@ -38,6 +41,13 @@ export interface TempoMetricsGeneratorOptions {
    * @default true
    */
   readonly sendExemplars?: boolean;
+  /**
+   * How long after its end a span still counts in the generated metrics, in seconds
+   * (`metrics_ingestion_time_range_slack`). Spans that wait in a tail-sampling collector arrive
+   * late by the decision wait; later ones are dropped from the metrics (not from storage).
+   * @default 30 (Tempo's default); TracingStack sets it from its collector's sampling
+   */
+  readonly ingestionSlackSeconds?: number;
 }
 
 export interface TempoStackProps {
@@ -188,7 +198,11 @@ export class TempoStack extends Construct {
       enabled: optionalBoolean('metricsGenerator.enabled', props.metricsGenerator?.enabled, true),
       remoteWriteUrl: checkFormat('metricsGenerator.remoteWriteUrl', props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL, FORMATS.httpUrl),
       sendExemplars: optionalBoolean('metricsGenerator.sendExemplars', props.metricsGenerator?.sendExemplars, true),
+      ingestionSlackSeconds: props.metricsGenerator?.ingestionSlackSeconds ?? 30,
     };
+    if (!Number.isInteger(generator.ingestionSlackSeconds) || generator.ingestionSlackSeconds < 1 || generator.ingestionSlackSeconds > 3600) {
+      invalidProp('metricsGenerator.ingestionSlackSeconds', 'an integer from 1 to 3600 (seconds)', props.metricsGenerator?.ingestionSlackSeconds);
+    }
     const resources = resolveResources('resources', props.resources, DEFAULT_RESOURCES);
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
@@ -231,7 +245,8 @@ export class TempoStack extends Construct {
 
     const ports: PortSpec[] = [SERVER_PORTS.http, SERVER_PORTS.grpc, ...enabledReceivers.map((r) => RECEIVER_PORTS[r])];
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(name),
+      // Only this Service is scraped: the headless one selects the same pod.
+      metadata: { ...metadata(name), labels: { ...labels, [SCRAPE_LABEL]: 'true' } },
       spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: ports.map(servicePort) },
     });
     // The StatefulSet's governing Service, giving the pod a stable DNS name.
@@ -306,7 +321,7 @@ export class TempoStack extends Construct {
       },
     });
 
-    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: this.selectorLabels, port: SERVER_PORTS.http.name });
+    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: { ...this.selectorLabels, [SCRAPE_LABEL]: 'true' }, port: SERVER_PORTS.http.name });
   }
 
   private requireReceiver(receiver: ReceiverName, attribute: string): PortSpec {
