@@ -1,7 +1,8 @@
 // Synthesizes stack variants into `<outdir>/<variant>/rocketchat-tracing.k8s.yaml`, for strict
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
-// PodDisruptionBudget, no RBAC) and Rocket.Chat's Instrumentation and NetworkPolicies.
+// PodDisruptionBudget, no RBAC), Rocket.Chat's Instrumentation and NetworkPolicies, and the
+// Grafana Operator resources.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
@@ -17,6 +18,12 @@ export function synthVariants(outdir: string): string[] {
   }
   variants['collector-persistent-queue-3-replicas'] = { collector: { replicas: 3, sampling: { type: 'head', percentage: 20 }, persistentQueue: { enabled: true } } };
   variants['rocketchat-operator-network-policies'] = { rocketChat: ROCKETCHAT_FULL };
+  variants['grafana-operator-managed-datasources'] = {
+    grafana: { delivery: 'operator', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
+  };
+  variants['grafana-sidecar-managed-datasources-other-namespace'] = {
+    grafana: { grafanaNamespace: 'grafana', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
+  };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { App } from 'cdk8s';
 import { ValidationError } from './common/errors';
 import { ConfigFileError, loadTracingConfig } from './config/load-config';
-import { rocketChatDeliveryFiles } from './rocketchat/delivery-files';
+import { deliveryFiles } from './delivery-files';
 import { TracingStack } from './tracing-stack';
 
 /** The chart id: the synthesized file is `dist/rocketchat-tracing.k8s.yaml`. */
@@ -16,11 +16,11 @@ try {
   const app = new App();
   const stack = new TracingStack(app, CHART_ID, props);
   app.synth();
-  // The Helm values and kustomize patches belong to the project whose output folder this is;
+  // The Helm values files and kustomize patches belong to the project whose output folder this is;
   // `cdk8s synth --stdout` synthesizes into a temporary folder and gets none.
   const project = path.dirname(path.resolve(app.outdir));
   if (project === process.cwd()) {
-    for (const [file, content] of Object.entries(rocketChatDeliveryFiles(stack.rocketChat))) {
+    for (const [file, content] of Object.entries(deliveryFiles(stack))) {
       fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
       fs.writeFileSync(path.join(project, file), content);
     }

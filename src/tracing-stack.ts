@@ -7,6 +7,7 @@ import { FORMATS, checkFormat } from './common/formats';
 import { projectLabels } from './common/labels';
 import { samplingHoldSeconds } from './collector/_hold';
 import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
+import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from './grafana/grafana-tracing-integration';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
@@ -36,6 +37,11 @@ export interface TracingStackProps {
    * @default - the RocketChatTracingProps defaults
    */
   readonly rocketChat?: Omit<RocketChatTracingProps, 'collector'>;
+  /**
+   * Grafana datasources, dashboards and alerts; they read the stack's Tempo and collector.
+   * @default - the GrafanaTracingIntegrationProps defaults
+   */
+  readonly grafana?: Omit<GrafanaTracingIntegrationProps, 'tempo' | 'collector'>;
 }
 
 /**
@@ -49,6 +55,8 @@ export class TracingStack extends Chart {
   public readonly collector: OtelCollector;
   /** Rocket.Chat's tracing environment and its delivery forms. */
   public readonly rocketChat: RocketChatTracing;
+  /** Grafana datasources, dashboards and the alerting rules. */
+  public readonly grafana: GrafanaTracingIntegration;
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     // The chart itself gets no namespace: cdk8s would stamp it on cluster-scoped objects too.
@@ -97,6 +105,7 @@ export class TracingStack extends Chart {
       'k8s.cluster.name',
     );
     this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector }));
+    this.grafana = underProp('grafana', () => new GrafanaTracingIntegration(this, 'Grafana', { ...props.grafana, tempo: this.tempo, collector: this.collector }));
 
     if (namespaceObject) {
       for (const child of this.node.children) {

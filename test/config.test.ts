@@ -118,6 +118,37 @@ describe('config file', () => {
     expect(validateObjects(synthStack({ rocketChat } as any))).toEqual([]);
   });
 
+  test('grafana: a full section parses to the construct props and synthesizes valid objects', () => {
+    const grafana = {
+      name: 'chat-tracing',
+      grafanaNamespace: 'grafana',
+      delivery: 'operator',
+      operatorInstanceSelector: { 'example.com/grafana': 'main' },
+      folderName: 'Chat traces',
+      tempoDatasource: { uid: 'tempo-main', name: 'Tempo main' },
+      prometheusDatasource: { uid: 'prom', managed: true, url: 'http://prometheus.grafana.svc:9090', name: 'Prom' },
+      lokiDatasource: { enabled: true, uid: 'logs', managed: true, url: 'http://loki.grafana.svc:3100', name: 'Logs', logLabels: { 'k8s.pod.name': 'pod' }, traceIdPattern: 'trace_id=(\\w+)' },
+      requestSpanKinds: ['server', 'internal'],
+      dashboards: true,
+      alerts: true,
+      alertThresholds: { errorRatio: 0.1, p99LatencySeconds: 5, successRateSlo: 0.95, minRequestsPerSecond: 0.5, queueFillRatio: 0.9, storageFillRatio: 0.9 },
+      releaseLabel: 'prom-stack',
+      runbookBaseUrl: 'https://git.example.com/ops/tracing/README.md',
+    };
+    expect(parseTracingConfig({ grafana }, 'f.yaml')).toEqual({ grafana });
+    const objects = synthStack({ grafana } as any);
+    expect(validateObjects(objects)).toEqual([]);
+    expect(objects.filter((o) => o.apiVersion.startsWith('grafana.integreatly.org')).map((o) => o.kind).sort()).toEqual([
+      'GrafanaDashboard', 'GrafanaDashboard', 'GrafanaDatasource', 'GrafanaDatasource', 'GrafanaDatasource', 'GrafanaFolder',
+    ]);
+  });
+
+  test('grafana: bad values are reported with their key path', () => {
+    expect(() => parseTracingConfig({ grafana: { tempoDatasource: { uid: 'has space' }, alertThresholds: { errorRatio: 2 }, releaseLabel: '' } }, 'f.yaml')).toThrow(
+      /grafana\.tempoDatasource\.uid: expected a Grafana uid[\s\S]*grafana\.alertThresholds\.errorRatio: expected a number from 0 to 1, got number 2[\s\S]*grafana\.releaseLabel: expected a non-empty label value/,
+    );
+  });
+
   test('a wrong storage backend names the allowed ones', () => {
     expect(() => parseTracingConfig({ tempo: { storage: { backend: 'nfs' } } }, 'f.yaml')).toThrow(
       'f.yaml: tempo.storage.backend: expected one of "local", "azure", "s3", "gcs", got "nfs"',

@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
 import { parse, parseAllDocuments } from 'yaml';
 import { TracingStack, loadTracingConfig } from '../src';
-import { PATCHES_DIR, rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
+import { deliveryFiles } from '../src/delivery-files';
+import { PATCHES_DIR } from '../src/rocketchat/delivery-files';
 import { synthStack } from './util';
 import { validateObjects } from './validate-objects';
 
@@ -36,6 +37,10 @@ describe('TracingStack (default, as `cdk8s synth` emits it)', () => {
       'Service/otel-collector',
       'Deployment/otel-collector',
       'ServiceMonitor/otel-collector',
+      'ConfigMap/rocketchat-tracing-grafana-datasources',
+      'ConfigMap/grafana-dashboard-rocketchat-tracing',
+      'ConfigMap/grafana-dashboard-tracing-pipeline',
+      'PrometheusRule/rocketchat-tracing-alerts',
     ]);
   });
 
@@ -84,13 +89,14 @@ describe('dist/', () => {
     expect(fs.readFileSync(DIST_FILE, 'utf8')).toBe(Yaml.stringify(...objects));
   });
 
-  test('the Rocket.Chat patches and Helm values are up to date, with no stale files among them', () => {
+  test('the Helm values and Rocket.Chat patches are up to date, with no stale files among them', () => {
     const root = path.join(__dirname, '..');
     const stack = new TracingStack(Testing.app(), 'rocketchat-tracing', loadTracingConfig().props);
-    const files = rocketChatDeliveryFiles(stack.rocketChat);
+    const files = deliveryFiles(stack);
     for (const [file, content] of Object.entries(files)) expect([file, fs.readFileSync(path.join(root, file), 'utf8')]).toEqual([file, content]);
     const onDisk = fs.readdirSync(path.join(root, PATCHES_DIR)).map((f) => `${PATCHES_DIR}/${f}`);
     expect(onDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith(`${PATCHES_DIR}/`)).sort());
+    expect(fs.readdirSync(path.join(root, 'helm')).sort()).toEqual(Object.keys(files).filter((f) => f.startsWith('helm/')).map((f) => path.basename(f)).sort());
     // dist/ holds only the manifests: `kubectl apply -f`, validators and GitOps tools read all of it.
     expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['rocketchat-tracing.k8s.yaml']);
   });

@@ -20,6 +20,11 @@ const MODELS: Record<string, () => new (data: any) => { validate(): void }> = {
   'opentelemetry.io/v1alpha1/Instrumentation': () => importedSpecModel(require('../imports/opentelemetry.io').toJson_InstrumentationSpec),
   'monitoring.coreos.com/v1/ServiceMonitor': () =>
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
+  'monitoring.coreos.com/v1/PrometheusRule': () =>
+    require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule').PrometheusRule,
+  'grafana.integreatly.org/v1beta1/GrafanaDatasource': () => require('./grafana/operator-models').GrafanaDatasourceModel,
+  'grafana.integreatly.org/v1beta1/GrafanaDashboard': () => require('./grafana/operator-models').GrafanaDashboardModel,
+  'grafana.integreatly.org/v1beta1/GrafanaFolder': () => require('./grafana/operator-models').GrafanaFolderModel,
 };
 
 /**

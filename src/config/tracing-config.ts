@@ -4,6 +4,7 @@ import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
 import { LOG_LEVELS } from '../common/defaults';
 import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
 import { SENSITIVE_ACTIONS } from '../collector/_rocketchat';
+import { GRAFANA_FORMATS } from '../grafana/_formats';
 import { PROPAGATORS } from '../rocketchat/_environment';
 import { ALL_WORKLOADS, DEFAULT_WORKLOADS } from '../rocketchat/workloads';
 import { Infer, bool, int, list, map, num, obj, oneOf, optional, record, str, tagged } from './_schema';
@@ -284,6 +285,88 @@ const rocketChat = obj(
   { description: "Rocket.Chat's native tracing." },
 );
 
+const ratio = (description: string) => optional(num({ description, min: 0, max: 1 }));
+const nonNegative = (description: string) => optional(num({ description, min: 0, max: Number.MAX_SAFE_INTEGER }));
+
+const grafana = obj(
+  {
+    name: optional(str({ description: 'Base name of the Grafana objects, alert group prefix and folder uid. Default rocketchat-tracing.', format: FORMATS.serviceName })),
+    grafanaNamespace: optional(str({ description: "Grafana's namespace (the sidecar reads ConfigMaps there). Default monitoring.", format: FORMATS.dnsLabel })),
+    delivery: optional(oneOf(['sidecar', 'operator'], { description: 'sidecar ConfigMaps or Grafana Operator resources. Default sidecar.' })),
+    operatorInstanceSelector: optional(
+      map(str({ description: 'Label value.', format: GRAFANA_FORMATS.nonEmptyLabelValue }), {
+        description: 'Labels of the Grafana resource the operator resources apply to (operator only). Default dashboards: grafana.',
+        keyFormat: GRAFANA_FORMATS.labelKey,
+      }),
+    ),
+    folderName: optional(str({ description: 'Grafana folder of the dashboards. Default Rocket.Chat tracing.', format: GRAFANA_FORMATS.displayName })),
+    tempoDatasource: optional(
+      obj(
+        {
+          uid: optional(str({ description: 'Datasource uid. Default tempo.', format: GRAFANA_FORMATS.uid })),
+          name: optional(str({ description: 'Datasource name. Default Tempo.', format: GRAFANA_FORMATS.displayName })),
+        },
+        { description: 'The Tempo datasource.' },
+      ),
+    ),
+    prometheusDatasource: optional(
+      obj(
+        {
+          uid: optional(str({ description: "Uid of the Prometheus datasource. Default prometheus (kube-prometheus-stack's).", format: GRAFANA_FORMATS.uid })),
+          managed: optional(bool('Provision it here. Default false.')),
+          url: optional(str({ description: 'URL (managed only).', format: FORMATS.httpUrl })),
+          name: optional(str({ description: 'Name (managed only).', format: GRAFANA_FORMATS.displayName })),
+        },
+        { description: 'The Prometheus datasource with span and pipeline metrics.' },
+      ),
+    ),
+    lokiDatasource: optional(
+      obj(
+        {
+          enabled: optional(bool('Link traces and logs. Default true.')),
+          uid: optional(str({ description: 'Uid of the Loki datasource. Default loki.', format: GRAFANA_FORMATS.uid })),
+          managed: optional(bool('Provision it here. Default false.')),
+          url: optional(str({ description: 'URL (managed only).', format: FORMATS.httpUrl })),
+          name: optional(str({ description: 'Name (managed only).', format: GRAFANA_FORMATS.displayName })),
+          logLabels: optional(
+            map(str({ description: 'Loki label.', format: GRAFANA_FORMATS.lokiLabel }), {
+              description: 'Span attributes mapped to Loki labels for traces to logs.',
+              keyFormat: GRAFANA_FORMATS.spanAttribute,
+            }),
+          ),
+          traceIdPattern: optional(str({ description: 'Regex finding a trace id in log lines (one capture group).', format: { pattern: /^.+$/, allowed: 'a non-empty regular expression' } })),
+        },
+        { description: 'The Loki datasource for traces to logs and logs to traces.' },
+      ),
+    ),
+    requestSpanKinds: optional(
+      list(oneOf(['server', 'consumer', 'client', 'producer', 'internal'], { description: 'A span kind.' }), {
+        description: 'Span kinds counted as requests. Default server, consumer.',
+        unique: true,
+        minItems: 1,
+      }),
+    ),
+    dashboards: optional(bool('Emit the dashboards. Default true.')),
+    alerts: optional(bool('Emit the PrometheusRule. Default true.')),
+    alertThresholds: optional(
+      obj(
+        {
+          errorRatio: ratio('Error ratio alert threshold. Default 0.05.'),
+          p99LatencySeconds: nonNegative('p99 latency alert threshold, seconds. Default 2.'),
+          successRateSlo: ratio('Success ratio objective. Default 0.99.'),
+          minRequestsPerSecond: nonNegative('Traffic a service needs before it is judged. Default 1.'),
+          queueFillRatio: ratio('Collector queue fill alert threshold. Default 0.8.'),
+          storageFillRatio: ratio('Tempo volume fill alert threshold. Default 0.85.'),
+        },
+        { description: 'Alert thresholds.' },
+      ),
+    ),
+    releaseLabel: optional(str({ description: 'release label of the PrometheusRule. Default kube-prometheus-stack.', format: GRAFANA_FORMATS.nonEmptyLabelValue })),
+    runbookBaseUrl: optional(str({ description: 'Page holding the runbooks (this README). Default the npm package page.', format: GRAFANA_FORMATS.runbookBaseUrl })),
+  },
+  { description: 'Grafana datasources, dashboards and alerts.' },
+);
+
 /** The schema of `tracing.config.yaml`. */
 export const tracingConfigSchema = obj(
   {
@@ -292,6 +375,7 @@ export const tracingConfigSchema = obj(
     tempo: optional(tempo),
     collector: optional(collector),
     rocketChat: optional(rocketChat),
+    grafana: optional(grafana),
   },
   { description: 'Deployment of the Rocket.Chat tracing stack.' },
 );

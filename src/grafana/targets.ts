@@ -1,0 +1,29 @@
+import { ApiObject } from 'cdk8s';
+
+/**
+ * The Tempo a Grafana integration queries and watches; a TempoStack is one. Prometheus labels
+ * Tempo's own metrics with the scraped Service (`job`) and its namespace, as a prometheus-operator
+ * ServiceMonitor does.
+ */
+export interface TempoTarget {
+  /** Tempo's HTTP API (query, search, `/metrics`): the Tempo datasource URL. */
+  readonly queryUrl: string;
+  /** The Service Prometheus scrapes Tempo through: the `job` label of Tempo's metrics. */
+  readonly serviceName: string;
+  /** Namespace of that Service: the `namespace` label of Tempo's metrics. */
+  readonly namespace: string;
+  /**
+   * Tempo's StatefulSet. Its volume claim templates name the PersistentVolumeClaims the storage
+   * panel and alert watch.
+   * @default - no storage panel or alert
+   */
+  readonly statefulSet?: ApiObject;
+}
+
+/** The OpenTelemetry Collector whose self-metrics (port 8888) Prometheus scrapes; an OtelCollector is one. */
+export interface CollectorTarget {
+  /** The Service Prometheus scrapes the collector through: the `job` label of its metrics. */
+  readonly serviceName: string;
+  /** Namespace of that Service: the `namespace` label of its metrics. */
+  readonly namespace: string;
+}
