@@ -5,9 +5,14 @@ import { TracingStack, TracingStackProps } from '../src';
 import { OtlpGrpcReceiver, ReceivedSpan } from './rocketchat/otlp-receiver';
 
 // The environment this project emits, given to the OpenTelemetry Node SDK and OTLP gRPC exporter
-// at the versions Rocket.Chat depends on (packages/tracing: sdk-node and
-// exporter-trace-otlp-grpc ^0.54.2), started the way Rocket.Chat starts them. Only the endpoint
-// is rewritten, to a receiver on loopback.
+// at the versions Rocket.Chat depends on, started the way Rocket.Chat starts them. Only the
+// endpoint is rewritten, to a receiver on loopback.
+const SDK_LINES = [
+  // Rocket.Chat 7.x, packages/tracing: ^0.54.2.
+  { line: '0.54.2', sdk: '@opentelemetry/sdk-node', exporter: '@opentelemetry/exporter-trace-otlp-grpc' },
+  // Rocket.Chat 8.x development line: ^0.220.0 (installed under an alias beside 0.54.2).
+  { line: '0.220.0', sdk: 'otel-sdk-node-0.220', exporter: 'otel-exporter-trace-otlp-grpc-0.220' },
+];
 
 const TRACER = path.join(__dirname, 'rocketchat', 'native-tracer.js');
 const REMOTE_TRACE_ID = '0af7651916cd43dd8448eb211c80319c';
@@ -23,12 +28,14 @@ function emittedEnvironment(props: TracingStackProps, deployment: string): Recor
   return out;
 }
 
-async function runTracer(receiver: OtlpGrpcReceiver, env: Record<string, string>, service: string): Promise<ReceivedSpan[]> {
+type SdkLine = (typeof SDK_LINES)[number];
+
+async function runTracer(receiver: OtlpGrpcReceiver, sdk: SdkLine, env: Record<string, string>, service: string): Promise<ReceivedSpan[]> {
   const before = receiver.spans.length;
   await new Promise<void>((resolve, reject) =>
     execFile(
       process.execPath,
-      [TRACER, service, REMOTE_PARENT],
+      [TRACER, service, REMOTE_PARENT, sdk.sdk, sdk.exporter],
       // Nothing from the test's own environment but PATH: the contract alone configures the SDK.
       { env: { PATH: process.env.PATH ?? '', ...env, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.endpoint }, cwd: path.join(__dirname, '..'), timeout: 20_000 },
       (error, _stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve()),
@@ -37,13 +44,18 @@ async function runTracer(receiver: OtlpGrpcReceiver, env: Record<string, string>
   return receiver.spans.slice(before);
 }
 
-describe('contract: the emitted environment drives the real SDK and exporter', () => {
+describe.each(SDK_LINES)('contract: the emitted environment drives sdk-node and the OTLP gRPC exporter $line', (sdk) => {
   const receiver = new OtlpGrpcReceiver();
   beforeAll(() => receiver.start());
   afterAll(() => receiver.stop());
 
+  test('the SDK under test is the declared version', () => {
+    expect(require(`${sdk.sdk}/package.json`).version).toBe(sdk.line);
+    expect(require(`${sdk.exporter}/package.json`).version).toBe(sdk.line);
+  });
+
   test('defaults: every span arrives over OTLP gRPC from the core, with the contract resource', async () => {
-    const spans = await runTracer(receiver, emittedEnvironment({}, 'rocketchat-rocketchat'), 'core');
+    const spans = await runTracer(receiver, sdk, emittedEnvironment({}, 'rocketchat-rocketchat'), 'core');
     expect(spans.map((s) => s.name).sort()).toEqual(['GET /api/v1/info', 'action presence:updateUserPresence']);
     for (const span of spans) {
       expect(span.resource['service.name']).toBe('core');
@@ -62,7 +74,7 @@ describe('contract: the emitted environment drives the real SDK and exporter', (
       'rocketchat-presence',
     );
     // The Operator delivery also sets OTEL_SERVICE_NAME (the Deployment name); Rocket.Chat overrides it.
-    const spans = await runTracer(receiver, { ...env, OTEL_SERVICE_NAME: 'rocketchat-presence' }, 'presence-service');
+    const spans = await runTracer(receiver, sdk, { ...env, OTEL_SERVICE_NAME: 'rocketchat-presence' }, 'presence-service');
     expect(spans.map((s) => s.name)).toEqual(['action presence:updateUserPresence']);
     expect(spans[0].resource).toMatchObject({
       'service.name': 'presence-service',

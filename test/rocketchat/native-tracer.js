@@ -3,15 +3,16 @@
 // exporter configured only by the environment, one batch span processor. Then it records:
 //   - a root span (like the REST API span), and
 //   - a span whose parent arrives through propagation (like a broker action in a microservice).
-// Usage: node native-tracer.js <service name> <traceparent of a remote parent>
+// Usage: node native-tracer.js <service name> <traceparent of a remote parent> <sdk-node module> <grpc exporter module>
 'use strict';
 const { context, propagation, trace } = require('@opentelemetry/api');
-const { OTLPTraceExporter } = require('@opentelemetry/exporter-trace-otlp-grpc');
-const { NodeSDK, tracing } = require('@opentelemetry/sdk-node');
+
+const [service, remoteTraceparent, sdkModule, exporterModule] = process.argv.slice(2);
+const { OTLPTraceExporter } = require(exporterModule);
+const { NodeSDK, tracing } = require(sdkModule);
 
 const { BatchSpanProcessor } = tracing;
 
-const [service, remoteTraceparent] = process.argv.slice(2);
 if (!['yes', 'true'].includes(String(process.env.TRACING_ENABLED).toLowerCase())) {
   process.stdout.write('tracing disabled\n');
   process.exit(0);
