@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// Splits a synthesized manifest into apply phases for scripts/deploy-tracing-stack.sh and prints
+// the plan as tab-separated lines:
+//   object <phase> <apiVersion> <kind> <namespace or -> <name> <required CRD or ->
+//   rollout <namespace> <deployment|statefulset> <name>
+//   verify-collector <namespace> <service> <otlp-http port or ->
+//   verify-tempo <namespace> <service> <http port>
+// Phases: 1 Namespaces, 2 built-in kinds, 3 custom resources (which need their CRDs).
+// Usage: node scripts/_deploy-plan.js <manifest> <output directory for the phase files>
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+const { parseAllDocuments, stringify } = require('yaml');
+
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'autoscaling']);
+const PHASE_FILES = { 1: '1-namespaces.yaml', 2: '2-built-in.yaml', 3: '3-custom-resources.yaml' };
+
+function group(apiVersion) {
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** CRD names are `<plural>.<group>`; every kind this project emits pluralises with "s". */
+function crdName(obj) {
+  return `${obj.kind.toLowerCase()}s.${group(obj.apiVersion)}`;
+}
+
+function main() {
+  const [manifest, outdir] = process.argv.slice(2);
+  if (!manifest || !outdir) {
+    process.stderr.write('usage: _deploy-plan.js <manifest> <output directory>\n');
+    process.exit(2);
+  }
+  const docs = parseAllDocuments(fs.readFileSync(manifest, 'utf8'));
+  const bad = docs.find((d) => d.errors.length);
+  if (bad) {
+    process.stderr.write(`${manifest}: not valid YAML: ${bad.errors[0].message}\n`);
+    process.exit(1);
+  }
+  const objects = docs.map((d) => d.toJS()).filter((o) => o && o.kind);
+  const phases = { 1: [], 2: [], 3: [] };
+  const lines = [];
+  for (const obj of objects) {
+    const builtIn = BUILT_IN_GROUPS.has(group(obj.apiVersion));
+    const phase = obj.kind === 'Namespace' ? 1 : builtIn ? 2 : 3;
+    phases[phase].push(obj);
+    lines.push(['object', phase, obj.apiVersion, obj.kind, obj.metadata.namespace ?? '-', obj.metadata.name, builtIn ? '-' : crdName(obj)]);
+  }
+  for (const obj of objects) {
+    if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet') {
+      lines.push(['rollout', obj.metadata.namespace, obj.kind.toLowerCase(), obj.metadata.name]);
+    }
+  }
+  const component = (name) => objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === name && o.spec?.clusterIP !== 'None');
+  const collector = component('trace-collector');
+  const tempo = component('trace-store');
+  if (collector) {
+    const http = collector.spec.ports.find((p) => p.name === 'otlp-http');
+    lines.push(['verify-collector', collector.metadata.namespace, collector.metadata.name, http ? http.port : '-']);
+  }
+  if (tempo) {
+    const http = tempo.spec.ports.find((p) => p.name === 'http');
+    lines.push(['verify-tempo', tempo.metadata.namespace, tempo.metadata.name, http.port]);
+  }
+  fs.mkdirSync(outdir, { recursive: true });
+  for (const [phase, file] of Object.entries(PHASE_FILES)) {
+    if (phases[phase].length) fs.writeFileSync(path.join(outdir, file), phases[phase].map((o) => stringify(o)).join('---\n'));
+  }
+  process.stdout.write(lines.map((l) => l.join('\t')).join('\n') + '\n');
+}
+
+main();

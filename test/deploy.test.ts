@@ -1,0 +1,36 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { Testing, Yaml } from 'cdk8s';
+import { TracingStack, TracingStackProps } from '../src';
+
+// scripts/deploy-tracing-stack.sh against a fake kubectl (test/deploy/bin): call order, flags,
+// and each failure path's exit code and message. The checks live in test/deploy/deploy-harness.sh.
+
+function writeManifest(dir: string, name: string, props: TracingStackProps): string {
+  const file = path.join(dir, `${name}.yaml`);
+  fs.writeFileSync(file, Yaml.stringify(...Testing.synth(new TracingStack(Testing.app(), 'rocketchat-tracing', props))));
+  return file;
+}
+
+test('deploy script: every harness check passes', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-deploy-'));
+  try {
+    const env = {
+      ...process.env,
+      MANIFEST_DEFAULT: writeManifest(dir, 'default', {}),
+      MANIFEST_ROCKETCHAT: writeManifest(dir, 'rocketchat', { rocketChat: { namespace: 'chat', instrumentation: { enabled: true }, networkPolicies: true } }),
+      MANIFEST_NO_OTLP_HTTP: writeManifest(dir, 'no-otlp-http', { collector: { receivers: { otlpHttp: false } } }),
+    };
+    const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });
+    const failed = result.stdout.split('\n').filter((l) => l.startsWith('not ok') || l.startsWith('  '));
+    expect(failed).toEqual([]);
+    expect(result.stdout).toContain('all checks passed');
+    expect(result.status).toBe(0);
+    // The harness really ran its checks.
+    expect(result.stdout.split('\n').filter((l) => l.startsWith('ok - ')).length).toBeGreaterThanOrEqual(50);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

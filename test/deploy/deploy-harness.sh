@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# Test harness for scripts/deploy-tracing-stack.sh with the fake kubectl in test/deploy/bin.
+# Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat") and
+# MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver). Prints one line per check.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+script="$root/scripts/deploy-tracing-stack.sh"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export FAKE_KUBECTL_LOG="$work/kubectl.log"
+fake_path="$here/bin:$PATH"
+failures=0
+status=0
+out=''
+
+run() {
+  : > "$FAKE_KUBECTL_LOG"
+  out=$(PATH="${RUN_PATH:-$fake_path}" "$script" "$@" 2>&1)
+  status=$?
+}
+check() {
+  local name=$1; shift
+  if "$@"; then echo "ok - $name"; else echo "not ok - $name"; echo "  output: ${out//$'\n'/$'\n  '}"; echo "  kubectl calls:"; sed 's/^/    /' "$FAKE_KUBECTL_LOG"; failures=$((failures + 1)); fi
+}
+exit_is() { [ "$status" -eq "$1" ]; }
+output_has() { grep -qF -- "$1" <<<"$out"; }
+log_has() { grep -qF -- "$1" "$FAKE_KUBECTL_LOG"; }
+log_lacks() { ! grep -qE -- "$1" "$FAKE_KUBECTL_LOG"; }
+log_empty() { [ ! -s "$FAKE_KUBECTL_LOG" ]; }
+# Line number of the first kubectl call matching a pattern (0 when absent).
+line_of() { grep -nF -- "$1" "$FAKE_KUBECTL_LOG" | head -n 1 | cut -d: -f1 || true; }
+before() { local a b; a=$(line_of "$1"); b=$(line_of "$2"); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; }
+every_call_has_context() { ! grep -v '^applied:' "$FAKE_KUBECTL_LOG" | grep -vq -- '^--context prod '; }
+every_apply_is_server_side() { grep -q ' apply \|^apply ' "$FAKE_KUBECTL_LOG" && ! grep ' apply \|^apply ' "$FAKE_KUBECTL_LOG" | grep -vq -- '--server-side --field-manager=rocketchat-tracing'; }
+
+# --dry-run: the plan, no cluster call.
+run --dry-run --manifest "$MANIFEST_DEFAULT"
+check 'dry run exits 0' exit_is 0
+check 'dry run prints the phases' output_has '1. namespaces'
+check 'dry run names the CRDs it will check' output_has 'servicemonitors.monitoring.coreos.com'
+check 'dry run names each rollout' output_has 'statefulset/tempo (namespace monitoring)'
+check 'dry run calls no kubectl' log_empty
+check 'dry run says nothing was applied' output_has 'dry run: nothing was applied'
+
+# The whole path.
+run --manifest "$MANIFEST_DEFAULT"
+check 'deploy exits 0' exit_is 0
+check 'checks the cluster first' before 'version --request-timeout=15s' 'get customresourcedefinition'
+check 'checks the CRDs before applying' before 'get customresourcedefinition servicemonitors.monitoring.coreos.com' 'apply'
+check 'checks the PrometheusRule CRD' log_has 'get customresourcedefinition prometheusrules.monitoring.coreos.com'
+check 'applies the namespace alone first' before 'applied: Namespace ' 'applied: ClusterRole ClusterRoleBinding ConfigMap Deployment Service ServiceAccount StatefulSet '
+check 'applies custom resources last' before 'applied: ClusterRole' 'applied: PrometheusRule ServiceMonitor '
+check 'applies server-side with a field manager' every_apply_is_server_side
+check 'waits for the rollouts after applying' before 'applied: PrometheusRule' 'rollout status statefulset/tempo --timeout=5m'
+check 'waits for the collector' log_has 'rollout status deployment/otel-collector --timeout=5m'
+check 'verifies after the rollouts' before 'rollout status deployment/otel-collector' ' run rct-verify-'
+check 'the verification pod is removed and pinned' log_has '--rm -i --restart=Never --quiet --image=docker.io/curlimages/curl:8.11.1'
+check 'the verification sends to the collector Service and reads Tempo by trace id' log_has 'otel-collector.monitoring.svc:4318/v1/traces'
+check 'never touches the kubeconfig' log_lacks '(^| )config( |$)'
+check 'reports success' output_has 'verified: trace'
+
+# --context reaches every call.
+run --manifest "$MANIFEST_DEFAULT" --context prod --timeout 90s
+check 'with --context exits 0' exit_is 0
+check 'every kubectl call carries --context' every_call_has_context
+check '--timeout reaches the rollout waits' log_has 'rollout status statefulset/tempo --timeout=90s'
+
+# Failures, each with a precise message and a non-zero exit.
+FAKE_CLUSTER_DOWN=1 run --manifest "$MANIFEST_DEFAULT"
+check 'unreachable cluster exits 1' exit_is 1
+check 'unreachable cluster is named with the reason' output_has 'error: cannot reach the cluster: The connection to the server 10.0.0.1:443 was refused'
+check 'unreachable cluster applies nothing' log_lacks '^apply'
+
+FAKE_MISSING_CRDS='servicemonitors.monitoring.coreos.com prometheusrules.monitoring.coreos.com' run --manifest "$MANIFEST_DEFAULT"
+check 'missing CRDs exit 1' exit_is 1
+check 'missing CRDs are listed with what to install' output_has 'servicemonitors.monitoring.coreos.com: install kube-prometheus-stack (prometheus-operator CRDs)'
+check 'every missing CRD is listed' output_has 'prometheusrules.monitoring.coreos.com: install kube-prometheus-stack'
+check 'missing CRDs apply nothing' log_lacks '^apply'
+
+FAKE_MISSING_NAMESPACES=chat run --manifest "$MANIFEST_ROCKETCHAT"
+check 'a missing Rocket.Chat namespace exits 1' exit_is 1
+check 'a missing namespace is named' output_has 'namespace(s) chat do not exist'
+check 'a missing namespace applies nothing' log_lacks '^apply'
+
+FAKE_MISSING_CRDS='instrumentations.opentelemetry.io' run --manifest "$MANIFEST_ROCKETCHAT"
+check 'a missing Operator CRD says what to install' output_has 'instrumentations.opentelemetry.io: install the OpenTelemetry Operator, or set rocketChat.instrumentation.enabled: false'
+
+FAKE_ROLLOUT_FAIL='statefulset/tempo' run --manifest "$MANIFEST_DEFAULT"
+check 'a failed rollout exits 1' exit_is 1
+check 'a failed rollout names the workload and what to look at' output_has 'statefulset/tempo in namespace monitoring did not become ready within 5m: kubectl -n monitoring describe statefulset/tempo'
+check 'a failed rollout does not verify' log_lacks ' run '
+
+FAKE_VERIFY=fail run --manifest "$MANIFEST_DEFAULT"
+check 'a span that never arrives exits 1' exit_is 1
+check 'a span that never arrives is reported with its trace id' output_has 'did not arrive in Tempo within 120s'
+check 'and points at the troubleshooting section' output_has "Traces not appearing"
+
+run --manifest "$MANIFEST_NO_OTLP_HTTP"
+check 'verification without the OTLP/HTTP receiver exits 1' exit_is 1
+check 'and says why' output_has "the collector's OTLP/HTTP receiver is off (collector.receivers.otlpHttp); pass --skip-verify"
+run --manifest "$MANIFEST_NO_OTLP_HTTP" --skip-verify
+check '--skip-verify deploys without the span check' exit_is 0
+check '--skip-verify runs no pod' log_lacks ' run '
+
+run --manifest /nonexistent.yaml
+check 'a missing manifest exits 1' exit_is 1
+check 'a missing manifest is named' output_has 'error: manifest /nonexistent.yaml does not exist'
+
+run --bogus
+check 'an unknown option exits 2' exit_is 2
+check 'an unknown option is named' output_has 'error: unknown option --bogus'
+
+run --verify-timeout soon --manifest "$MANIFEST_DEFAULT"
+check 'a bad --verify-timeout is refused' output_has "error: --verify-timeout must be a whole number of seconds, got 'soon'"
+
+# No kubectl at all: a PATH with node and the basic tools only.
+nokube="$work/nokube"
+mkdir -p "$nokube"
+for tool in bash env node dirname mktemp rm cat awk sed sort tr grep od tail head cut; do
+  ln -s "$(command -v "$tool")" "$nokube/$tool"
+done
+RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
+check 'no kubectl exits 1' exit_is 1
+check 'no kubectl says what to install' output_has 'error: kubectl not found on PATH: install kubectl (1.28 or later)'
+
+if [ "$failures" -gt 0 ]; then
+  echo "$failures check(s) failed"
+  exit 1
+fi
+echo "all checks passed"
