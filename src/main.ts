@@ -20,7 +20,8 @@ try {
   // `cdk8s synth --stdout` synthesizes into a temporary folder and gets none.
   const project = path.dirname(path.resolve(app.outdir));
   if (project === process.cwd()) {
-    for (const [file, content] of Object.entries(deliveryFiles(stack))) {
+    const { version } = JSON.parse(fs.readFileSync(path.join(project, 'package.json'), 'utf8'));
+    for (const [file, content] of Object.entries(deliveryFiles(stack, { chartVersion: version }))) {
       fs.mkdirSync(path.dirname(path.join(project, file)), { recursive: true });
       fs.writeFileSync(path.join(project, file), content);
     }

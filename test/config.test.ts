@@ -254,6 +254,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
   test('a valid config file synthesizes to CDK8S_OUTDIR; the project around it gets the Helm values and patches', () => {
     const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\nrocketChat:\n  releaseName: chat\n');
     const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
+    fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'tracing', version: '2.3.4' }));
     const outdir = path.join(project, 'dist');
     const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir }, project);
     expect(result.stderr).toBe('');
@@ -266,6 +267,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
     const values = fs.readFileSync(path.join(project, 'helm', 'rocketchat-values.yaml'), 'utf8');
     expect(values).toContain('value: http://otel-collector.tracing.svc:4317');
     expect(values).toContain('need the patches in kustomize/rocketchat/');
+    expect(fs.readFileSync(path.join(project, 'helm', 'rocketchat-tracing', 'Chart.yaml'), 'utf8')).toContain('version: 2.3.4');
   });
 
   test('an output folder outside the working directory (cdk8s synth --stdout) gets the manifests only', () => {

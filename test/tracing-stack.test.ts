@@ -92,11 +92,14 @@ describe('dist/', () => {
   test('the Helm values and Rocket.Chat patches are up to date, with no stale files among them', () => {
     const root = path.join(__dirname, '..');
     const stack = new TracingStack(Testing.app(), 'rocketchat-tracing', loadTracingConfig().props);
-    const files = deliveryFiles(stack);
+    const files = deliveryFiles(stack, { chartVersion: JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).version });
     for (const [file, content] of Object.entries(files)) expect([file, fs.readFileSync(path.join(root, file), 'utf8')]).toEqual([file, content]);
     const onDisk = fs.readdirSync(path.join(root, PATCHES_DIR)).map((f) => `${PATCHES_DIR}/${f}`);
     expect(onDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith(`${PATCHES_DIR}/`)).sort());
-    expect(fs.readdirSync(path.join(root, 'helm')).sort()).toEqual(Object.keys(files).filter((f) => f.startsWith('helm/')).map((f) => path.basename(f)).sort());
+    const helmOnDisk = (fs.readdirSync(path.join(root, 'helm'), { recursive: true }) as string[])
+      .map((f) => `helm/${f}`)
+      .filter((f) => fs.statSync(path.join(root, f)).isFile());
+    expect(helmOnDisk.sort()).toEqual(Object.keys(files).filter((f) => f.startsWith('helm/')).sort());
     // dist/ holds only the manifests: `kubectl apply -f`, validators and GitOps tools read all of it.
     expect(fs.readdirSync(path.join(root, 'dist'))).toEqual(['rocketchat-tracing.k8s.yaml']);
   });
