@@ -24,3 +24,5 @@ export * from './grafana/targets';
 export * from './grafana/datasources';
 export * from './grafana/alert-thresholds';
 export * from './grafana/kube-prometheus-stack-values';
+export type { CollectorReceiverName } from './collector/_ports';
+export type { AlertName } from './grafana/_alerts';

@@ -66,3 +66,82 @@ describe('kustomization beside dist/', () => {
     }
   });
 });
+
+describe('npm package', () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-pack-'));
+  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let tarball = '';
+  let packedFiles: string[] = [];
+
+  beforeAll(() => {
+    // `npm pack` runs `prepare`, so lib/ is built from the current sources.
+    const out = execFileSync('npm', ['pack', '--pack-destination', work, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    const [info] = JSON.parse(out.slice(out.indexOf('[')));
+    tarball = path.join(work, info.filename);
+    packedFiles = info.files.map((f: { path: string }) => f.path);
+  }, 120_000);
+
+  test('contains lib/, the docs and the config schema, and nothing else', () => {
+    const outsideLib = packedFiles.filter((f) => !f.startsWith('lib/') && !f.startsWith('docs/api/'));
+    expect(outsideLib.sort()).toEqual(['LICENSE', 'README.md', 'package.json', 'tracing.config.example.yaml', 'tracing.config.schema.json']);
+    expect(packedFiles).toContain('lib/src/index.js');
+    expect(packedFiles).toContain('lib/src/index.d.ts');
+    expect(packedFiles).toContain('docs/api/README.md');
+    // The app entry point and tests stay out.
+    expect(packedFiles.filter((f) => /main\.(js|d\.ts)$|\.test\.|^test\//.test(f))).toEqual([]);
+  });
+
+  test('a cdk8s app installs the tarball (offline) and synthesizes with it, in JavaScript and TypeScript', () => {
+    const app = path.join(work, 'app');
+    fs.mkdirSync(app);
+    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    fs.writeFileSync(
+      path.join(app, 'package.json'),
+      JSON.stringify({
+        name: 'consumer',
+        version: '1.0.0',
+        private: true,
+        dependencies: { 'rocketchat-tracing': `file:${tarball}`, ...own.peerDependencies },
+      }),
+    );
+    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, stdio: 'pipe' });
+    fs.writeFileSync(
+      path.join(app, 'main.ts'),
+      [
+        "import { App, Chart } from 'cdk8s';",
+        "import { OtelCollector, RocketChatTracing, TempoStack, TracingStack } from 'rocketchat-tracing';",
+        "const app = new App({ outdir: 'out' });",
+        "new TracingStack(app, 'tracing', { namespace: 'observability', rocketChat: { releaseName: 'chat' } });",
+        "const chart = new Chart(app, 'own', { namespace: 'obs' });",
+        "const tempo = new TempoStack(chart, 'Tempo', {});",
+        'const collector = new OtelCollector(chart, "Collector", { traceBackend: tempo });',
+        "new RocketChatTracing(chart, 'RocketChat', { collector });",
+        'app.synth();',
+        '',
+      ].join('\n'),
+    );
+    const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+    execFileSync(process.execPath, [tsc, '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--skipLibCheck', 'false', 'main.ts'], { cwd: app, stdio: 'pipe' });
+    execFileSync(process.execPath, ['main.js'], { cwd: app, stdio: 'pipe' });
+    const kinds = (file: string) => parseAllDocuments(fs.readFileSync(path.join(app, 'out', file), 'utf8')).map((d) => d.toJS().kind);
+    expect(kinds('tracing.k8s.yaml')).toContain('StatefulSet');
+    expect(kinds('own.k8s.yaml')).toEqual(expect.arrayContaining(['StatefulSet', 'Deployment', 'Service']));
+  }, 120_000);
+});
+
+describe('API reference', () => {
+  test('docs/api is generated from the current TSDoc (npm run docs)', () => {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-docs-'));
+    try {
+      execFileSync(process.execPath, [path.join(ROOT, 'node_modules', 'typedoc', 'bin', 'typedoc'), '--out', out, '--logLevel', 'Error'], { cwd: ROOT, stdio: 'pipe' });
+      const generated = fs.readdirSync(out, { recursive: true }) as string[];
+      const committed = fs.readdirSync(path.join(ROOT, 'docs', 'api'), { recursive: true }) as string[];
+      expect(committed.sort()).toEqual(generated.sort());
+      for (const file of generated.filter((f) => f.endsWith('.md'))) {
+        expect([file, fs.readFileSync(path.join(ROOT, 'docs', 'api', file), 'utf8')]).toEqual([file, fs.readFileSync(path.join(out, file), 'utf8')]);
+      }
+    } finally {
+      fs.rmSync(out, { recursive: true, force: true });
+    }
+  }, 60_000);
+});

@@ -34,7 +34,7 @@ export function parseTracingConfig(value: unknown, file: string): TracingStackPr
  * Reads the config file: `$TRACING_CONFIG` if set (it must exist), else `tracing.config.yaml`
  * if present, else no file (the defaults).
  */
-export function loadTracingConfig(env: NodeJS.ProcessEnv = process.env): { props: TracingStackProps; file?: string } {
+export function loadTracingConfig(env: Readonly<Record<string, string | undefined>> = process.env): { props: TracingStackProps; file?: string } {
   const explicit = env[CONFIG_FILE_ENV];
   const file = explicit || DEFAULT_CONFIG_FILE;
   if (!fs.existsSync(file)) {
