@@ -177,7 +177,8 @@ done
 echo "not found"; exit 1'
   pod="rct-verify-${trace_id:0:8}"
   overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":100,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"'"$pod"'","image":"'"$CURL_IMAGE"'","command":["sh","-c"],"args":['"$(printf '%s' "$script" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s)))')"'],"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}'
-  kc -n "$c_ns" run "$pod" --rm -i --restart=Never --quiet --image="$CURL_IMAGE" --overrides="$overrides" \
+  # The label is the one the stack's NetworkPolicies let reach the collector and Tempo.
+  kc -n "$c_ns" run "$pod" --rm -i --restart=Never --quiet --labels=app.kubernetes.io/name=rocketchat-tracing-verify --image="$CURL_IMAGE" --overrides="$overrides" \
     --pod-running-timeout=2m >"$work/verify.log" 2>&1 || true
   grep -qx found "$work/verify.log" || fail "the test span (trace id $trace_id) did not arrive in Tempo within ${verify_timeout}s: $(tail -n 3 "$work/verify.log" | tr '\n' ' ')— see the README's Troubleshooting, 'Traces not appearing'"
   step "verified: trace $trace_id went through the collector into Tempo"

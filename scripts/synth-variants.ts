@@ -18,6 +18,11 @@ export function synthVariants(outdir: string): string[] {
   }
   variants['collector-persistent-queue-3-replicas'] = { collector: { replicas: 3, sampling: { type: 'head', percentage: 20 }, persistentQueue: { enabled: true } } };
   variants['rocketchat-operator-network-policies'] = { rocketChat: ROCKETCHAT_FULL };
+  variants['network-policies-azure'] = {
+    tempo: { storage: STORAGES['azure workload identity'] },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'], objectStorageCidrs: ['20.150.0.0/16'] },
+  };
   variants['grafana-operator-managed-datasources'] = {
     grafana: { delivery: 'operator', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
   };

@@ -26,3 +26,4 @@ export * from './grafana/alert-thresholds';
 export * from './grafana/kube-prometheus-stack-values';
 export type { CollectorReceiverName } from './collector/_ports';
 export type { AlertName } from './grafana/_alerts';
+export * from './network/tracing-network-policies';

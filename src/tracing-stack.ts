@@ -8,6 +8,7 @@ import { projectLabels } from './common/labels';
 import { samplingHoldSeconds } from './collector/_hold';
 import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
 import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from './grafana/grafana-tracing-integration';
+import { TracingNetworkPolicies, TracingNetworkPoliciesProps } from './network/tracing-network-policies';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
@@ -42,6 +43,20 @@ export interface TracingStackProps {
    * @default - the GrafanaTracingIntegrationProps defaults
    */
   readonly grafana?: Omit<GrafanaTracingIntegrationProps, 'tempo' | 'collector'>;
+  /**
+   * NetworkPolicies for the stack's pods: deny by default, allow exactly the stack's flows.
+   * @default - disabled
+   */
+  readonly networkPolicies?: StackNetworkPolicyOptions;
+}
+
+/** The stack's policy set; the flows between its own parts come from the constructs. */
+export interface StackNetworkPolicyOptions extends Omit<TracingNetworkPoliciesProps, 'tempo' | 'collector' | 'rocketChat'> {
+  /**
+   * Emit the policy set.
+   * @default false
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -57,6 +72,8 @@ export class TracingStack extends Chart {
   public readonly rocketChat: RocketChatTracing;
   /** Grafana datasources, dashboards and the alerting rules. */
   public readonly grafana: GrafanaTracingIntegration;
+  /** The stack's NetworkPolicies, when enabled. */
+  public readonly networkPolicies?: TracingNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: TracingStackProps = {}) {
     // The chart itself gets no namespace: cdk8s would stamp it on cluster-scoped objects too.
@@ -106,6 +123,13 @@ export class TracingStack extends Chart {
     );
     this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector }));
     this.grafana = underProp('grafana', () => new GrafanaTracingIntegration(this, 'Grafana', { ...props.grafana, tempo: this.tempo, collector: this.collector }));
+    const { enabled: policiesEnabled, ...policyProps } = props.networkPolicies ?? {};
+    if (optionalBoolean('networkPolicies.enabled', policiesEnabled, false)) {
+      this.networkPolicies = underProp('networkPolicies', () =>
+        new TracingNetworkPolicies(this, 'NetworkPolicies', { ...policyProps, tempo: this.tempo, collector: this.collector, rocketChat: this.rocketChat }));
+    } else if (Object.keys(policyProps).length) {
+      throw new ValidationError(`networkPolicies.${Object.keys(policyProps)[0]} needs networkPolicies.enabled: true; without it no policy is emitted`);
+    }
 
     if (namespaceObject) {
       for (const child of this.node.children) {

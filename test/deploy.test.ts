@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
-import { TracingStack, TracingStackProps } from '../src';
+import { TracingStack, TracingStackProps, VERIFY_POD_LABELS } from '../src';
 
 // scripts/deploy-tracing-stack.sh against a fake kubectl (test/deploy/bin): call order, flags,
 // and each failure path's exit code and message. The checks live in test/deploy/deploy-harness.sh.
@@ -22,6 +22,7 @@ test('deploy script: every harness check passes', () => {
       MANIFEST_DEFAULT: writeManifest(dir, 'default', {}),
       MANIFEST_ROCKETCHAT: writeManifest(dir, 'rocketchat', { rocketChat: { namespace: 'chat', instrumentation: { enabled: true }, networkPolicies: true } }),
       MANIFEST_NO_OTLP_HTTP: writeManifest(dir, 'no-otlp-http', { collector: { receivers: { otlpHttp: false } } }),
+      VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });
     const failed = result.stdout.split('\n').filter((l) => l.startsWith('not ok') || l.startsWith('  '));

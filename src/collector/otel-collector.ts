@@ -203,6 +203,12 @@ export class OtelCollector extends Construct {
   public readonly configYaml: string;
   /** The collector Service. */
   public readonly service: k8s.KubeService;
+  /** Whether the Kubernetes attributes processor runs (and so calls the Kubernetes API). */
+  public readonly kubernetesAttributes: boolean;
+  /** The self-metrics port Prometheus scrapes. */
+  public readonly metricsPort: number = METRICS_PORT.port;
+  /** The trace backend the collector exports to, `host:port`. */
+  public readonly exportEndpoint: string;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -229,6 +235,8 @@ export class OtelCollector extends Construct {
       );
     }
     const kubernetesAttributes = optionalBoolean('kubernetesAttributes', props.kubernetesAttributes, true);
+    this.kubernetesAttributes = kubernetesAttributes;
+    this.exportEndpoint = exportEndpoint;
     const resourceAttributes: Record<string, string> = {};
     if (props.environment !== undefined) resourceAttributes['deployment.environment.name'] = checkFormat('environment', props.environment, FORMATS.attributeValue);
     if (props.clusterName !== undefined) resourceAttributes['k8s.cluster.name'] = checkFormat('clusterName', props.clusterName, FORMATS.attributeValue);
@@ -398,6 +406,11 @@ export class OtelCollector extends Construct {
       throw new ValidationError(`${attribute} is not available: receivers.${receiver} is disabled on OtelCollector "${this.node.path}"`);
     }
     return `${scheme}${this.serviceHost}:${RECEIVER_PORTS[receiver].port}${path}`;
+  }
+
+  /** The ports of the enabled receivers, as the pod listens on them. */
+  public get receiverPorts(): readonly PortSpec[] {
+    return (Object.keys(this.receivers) as CollectorReceiverName[]).filter((r) => this.receivers[r]).map((r) => RECEIVER_PORTS[r]);
   }
 
   /** OTLP gRPC endpoint as `host:port`. */

@@ -46,6 +46,14 @@ export const FORMATS = {
   hostAndPort: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*:([1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/, 'host:port without a scheme, e.g. "tempo.monitoring.svc:4317"', 253),
   /** A non-empty resource attribute value without characters YAML or PromQL users trip over. */
   attributeValue: format(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, 'a non-empty value of letters, digits, "-", "_" and "." (at most 63 characters)', 63),
+  /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
+  labelKey: format(
+    /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
+    'a label key such as "dashboards" or "example.com/grafana"',
+    317,
+  ),
+  /** IPv4 address ranges for NetworkPolicy ipBlocks. */
+  ipv4Cidr: format(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR such as "10.0.0.1/32"'),
   /** OpenTelemetry attribute names: lowercase dotted segments such as "k8s.cluster.name". */
   attributeKey: format(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'a lowercase dotted attribute name such as "k8s.cluster.name"', 100),
   /** Helm release names (Helm refuses longer ones: names derived from them must fit 63 characters). */

@@ -367,6 +367,30 @@ const grafana = obj(
   { description: 'Grafana datasources, dashboards and alerts.' },
 );
 
+const podPeer = (description: string) =>
+  obj(
+    {
+      namespace: str({ description: 'Namespace of the pods.', format: FORMATS.dnsLabel }),
+      podLabels: map(str({ description: 'Label value.', format: FORMATS.labelValue }), { description: 'Labels the pods carry (at least one).', keyFormat: FORMATS.labelKey }),
+    },
+    { description },
+  );
+const cidrs = (description: string) => list(str({ description: 'An IPv4 CIDR.', format: FORMATS.ipv4Cidr }), { description, minItems: 1 });
+
+const networkPolicies = obj(
+  {
+    enabled: optional(bool('Emit the policy set. Default false.')),
+    grafana: optional(podPeer("Grafana's pods. Default kube-prometheus-stack's (monitoring, app.kubernetes.io/name: grafana).")),
+    prometheus: optional(podPeer("Prometheus' pods. Default kube-prometheus-stack's (monitoring, app.kubernetes.io/name: prometheus).")),
+    dns: optional(podPeer('Cluster DNS pods. Default CoreDNS (kube-system, k8s-app: kube-dns).')),
+    kubernetesApiCidrs: optional(cidrs('Kubernetes API server addresses (kubectl get endpoints kubernetes -n default); required with collector.kubernetesAttributes.')),
+    kubernetesApiPorts: optional(list(int({ description: 'A port.', min: 1, max: 65535 }), { description: 'API server endpoint ports. Default 443.', minItems: 1 })),
+    objectStorageCidrs: optional(cidrs("Object store addresses for Tempo's blocks (port 443). Default 0.0.0.0/0 with an object store.")),
+    additionalSenders: optional(list(podPeer('Pods allowed to send spans.'), { description: 'Other pods allowed to send spans to every collector receiver.' })),
+  },
+  { description: "NetworkPolicies for the stack's pods." },
+);
+
 /** The schema of `tracing.config.yaml`. */
 export const tracingConfigSchema = obj(
   {
@@ -376,6 +400,7 @@ export const tracingConfigSchema = obj(
     collector: optional(collector),
     rocketChat: optional(rocketChat),
     grafana: optional(grafana),
+    networkPolicies: optional(networkPolicies),
   },
   { description: 'Deployment of the Rocket.Chat tracing stack.' },
 );

@@ -1,15 +1,10 @@
-import { Format } from '../common/formats';
+import { FORMATS, Format } from '../common/formats';
 
 /** Formats only the Grafana integration needs. */
 export const GRAFANA_FORMATS = {
   /** Grafana's rule for datasource, dashboard and folder uids (`util.IsValidShortUID`, at most 40). */
   uid: { pattern: /^[a-zA-Z0-9_-]+$/, allowed: 'a Grafana uid (1-40 letters, digits, "-" and "_")', maxLength: 40 },
-  /** Kubernetes label keys: an optional DNS-subdomain prefix and a name of at most 63 characters. */
-  labelKey: {
-    pattern: /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?(?=.{1,63}$)[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,
-    allowed: 'a label key such as "dashboards" or "example.com/grafana"',
-    maxLength: 317,
-  },
+  labelKey: FORMATS.labelKey,
   /** A non-empty label value (the empty value is a valid label but selects nothing useful here). */
   nonEmptyLabelValue: {
     pattern: /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/,

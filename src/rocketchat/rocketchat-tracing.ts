@@ -172,7 +172,8 @@ export class RocketChatTracing extends Construct {
   /** Pod annotations that opt a pod into the Instrumentation; empty when it is disabled. */
   public readonly instrumentationAnnotations: Readonly<Record<string, string>>;
 
-  private readonly collectorPodPort: number;
+  /** The collector pods' OTLP gRPC port, which network policies allow. */
+  public readonly collectorPodPort: number;
 
   constructor(scope: Construct, id: string, props: RocketChatTracingProps) {
     super(scope, id);

@@ -171,6 +171,12 @@ export class TempoStack extends Construct {
   public readonly statefulSet: k8s.KubeStatefulSet;
   /** The Service fronting Tempo. */
   public readonly service: k8s.KubeService;
+  /** Where blocks are stored: `local`, or an object store reached over HTTPS. */
+  public readonly storageBackend: TempoStorage['backend'];
+  /** The port of the HTTP API (query, search, `/metrics`) on the pod and the Service. */
+  public readonly httpPort: number;
+  /** The metrics-generator's remote-write target; undefined when the generator is off. */
+  public readonly remoteWriteUrl?: string;
 
   constructor(scope: Construct, id: string, props: TempoStackProps = {}) {
     super(scope, id);
@@ -215,6 +221,9 @@ export class TempoStack extends Construct {
     this.serviceName = name;
     this.serviceHost = serviceHost(name, this.namespace);
     this.queryUrl = `http://${this.serviceHost}:${SERVER_PORTS.http.port}`;
+    this.httpPort = SERVER_PORTS.http.port;
+    this.storageBackend = (props.storage ?? { backend: 'local' }).backend;
+    this.remoteWriteUrl = generator.enabled ? generator.remoteWriteUrl : undefined;
 
     this.configYaml = Yaml.stringify(
       buildTempoConfig({
@@ -329,6 +338,11 @@ export class TempoStack extends Construct {
       throw new ValidationError(`${attribute} is not available: receivers.${receiver} is disabled on TempoStack "${this.node.path}"`);
     }
     return RECEIVER_PORTS[receiver];
+  }
+
+  /** The ports of the enabled receivers, as the pod listens on them. */
+  public get receiverPorts(): readonly PortSpec[] {
+    return (Object.keys(this.receivers) as ReceiverName[]).filter((r) => this.receivers[r]).map((r) => RECEIVER_PORTS[r]);
   }
 
   /** OTLP gRPC endpoint as `host:port`, the form OTLP gRPC exporters take. */

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Test harness for scripts/deploy-tracing-stack.sh with the fake kubectl in test/deploy/bin.
-# Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat") and
-# MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver). Prints one line per check.
+# Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
+# MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver) and VERIFY_LABELS (the labels
+# the stack's NetworkPolicies admit, as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -56,7 +57,7 @@ check 'applies server-side with a field manager' every_apply_is_server_side
 check 'waits for the rollouts after applying' before 'applied: PrometheusRule' 'rollout status statefulset/tempo --timeout=5m'
 check 'waits for the collector' log_has 'rollout status deployment/otel-collector --timeout=5m'
 check 'verifies after the rollouts' before 'rollout status deployment/otel-collector' ' run rct-verify-'
-check 'the verification pod is removed and pinned' log_has '--rm -i --restart=Never --quiet --image=docker.io/curlimages/curl:8.11.1'
+check 'the verification pod is removed, pinned and labelled as the NetworkPolicies expect' log_has "--rm -i --restart=Never --quiet --labels=${VERIFY_LABELS:?} --image=docker.io/curlimages/curl:8.11.1"
 check 'the verification sends to the collector Service and reads Tempo by trace id' log_has 'otel-collector.monitoring.svc:4318/v1/traces'
 check 'never touches the kubeconfig' log_lacks '(^| )config( |$)'
 check 'reports success' output_has 'verified: trace'
