@@ -122,6 +122,17 @@ export class TracingStack extends Chart {
       'k8s.cluster.name',
     );
     this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector }));
+    // The pipeline alerts read the collector's and Tempo's own metrics: unscraped, "no spans
+    // received" would fire for ever and the others could never fire.
+    if (props.grafana?.alerts !== false) {
+      for (const [component, monitor] of [['collector', props.collector?.serviceMonitor], ['tempo', props.tempo?.serviceMonitor]] as const) {
+        if (monitor?.enabled === false) {
+          throw new ValidationError(
+            `grafana.alerts needs ${component}.serviceMonitor: the pipeline alerts read ${component === 'collector' ? "the collector's" : "Tempo's"} own metrics, which nothing scrapes with ${component}.serviceMonitor.enabled: false; set grafana.alerts: false too, or scrape it`,
+          );
+        }
+      }
+    }
     this.grafana = underProp('grafana', () => new GrafanaTracingIntegration(this, 'Grafana', { ...props.grafana, tempo: this.tempo, collector: this.collector }));
     const { enabled: policiesEnabled, ...policyProps } = props.networkPolicies ?? {};
     if (optionalBoolean('networkPolicies.enabled', policiesEnabled, false)) {

@@ -294,6 +294,12 @@ describe('Rocket.Chat span hygiene', () => {
     expect(statements).toContain('delete_key(span.attributes, "parameters")');
     expect(statements).toContain('delete_key(span.attributes, "url")');
     expect(statements).toContain('set(span.attributes["userId"], SHA256(span.attributes["userId"])) where span.attributes["userId"] != nil');
+    // REST spans that answered 5xx become errors, so error ratios and alerts see failed requests.
+    expect(statements).toContain(
+      'set(span.status.code, STATUS_CODE_ERROR) where IsMatch(span.name, "^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) ") and IsInt(span.attributes["status"]) and span.attributes["status"] >= 500',
+    );
+    const off = collectorConfig(synthStack({ collector: { rocketChat: { markServerErrors: false } } })).processors.transform.trace_statements[0].statements;
+    expect(off.filter((st: string) => st.includes('span.status.code'))).toEqual([]);
   });
 
   test('statements the config expansion would rewrite are refused', () => {
@@ -303,7 +309,7 @@ describe('Rocket.Chat span hygiene', () => {
   });
 
   test('switchable per attribute', () => {
-    const statements = rocketChatSpanStatements({ normalizeSpanNames: false, setSpanKind: false, attributes: { 'db.statement': 'hash', userId: 'keep' } });
+    const statements = rocketChatSpanStatements({ normalizeSpanNames: false, setSpanKind: false, markServerErrors: false, attributes: { 'db.statement': 'hash', userId: 'keep' } });
     expect(statements).toEqual([
       // A non-string value (parameters is a list) cannot be hashed: it is removed instead of leaking.
       'delete_key(span.attributes, "db.statement") where span.attributes["db.statement"] != nil and not IsString(span.attributes["db.statement"])',

@@ -276,13 +276,13 @@ describe('instrument() for workloads of a cdk8s app', () => {
   });
 });
 
-describe('network policies', () => {
+describe('network policy', () => {
   const { stack, objects } = synth(FULL);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const collectorPodLabels = findObject(objects, 'Deployment', 'otel-collector').spec.template.metadata.labels;
 
-  test('exactly two: Rocket.Chat egress to the collector, collector ingress from Rocket.Chat', () => {
-    expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['chat/rc-otlp-egress', 'monitoring/rc-chat-otlp-ingress']);
+  test('one, in the Rocket.Chat namespace; the collector side belongs to the stack\'s policy set', () => {
+    expect(policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`)).toEqual(['chat/rc-otlp-egress']);
   });
 
   test('Rocket.Chat pods may reach the collector pods on 4317/TCP and nothing else', () => {
@@ -296,18 +296,6 @@ describe('network policies', () => {
     ]);
     // The selector picks the collector's real pods.
     for (const [k, v] of Object.entries(egress.egress[0].to[0].podSelector.matchLabels)) expect(collectorPodLabels[k]).toBe(v);
-  });
-
-  test('the collector accepts exactly the traced Rocket.Chat pods of the release on 4317/TCP', () => {
-    const ingress = policies[1].spec;
-    expect(ingress.policyTypes).toEqual(['Ingress']);
-    expect(ingress.podSelector).toEqual({ matchLabels: stack.collector.selectorLabels });
-    expect(ingress.ingress).toEqual([
-      {
-        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'chat' } }, podSelector: policies[0].spec.podSelector }],
-        ports: [{ protocol: 'TCP', port: 4317 }],
-      },
-    ]);
   });
 
   test('the Rocket.Chat selector names each chart pod label and not the release alone (MongoDB and NATS share it)', () => {
@@ -376,7 +364,7 @@ describe('bad input names the prop', () => {
     ['a version that is not one', { rocketChatVersion: 'latest' }, 'rocketChatVersion must be a release version such as "7.13.1", got "latest"'],
     ['a tiny attribute limit', { attributeValueLengthLimit: 10 }, 'attributeValueLengthLimit must be an integer from 256 to 1048576 (characters), got 10'],
     ['an Instrumentation name without the Instrumentation', { instrumentation: { name: 'x' } }, 'instrumentation.name needs instrumentation.enabled: true'],
-    ['network policies without collector pods', { networkPolicies: true }, 'collector.namespace is required by networkPolicies: the policies select the collector pods by namespace'],
+    ['network policies without collector pods', { networkPolicies: true }, 'collector.namespace is required by networkPolicies: the policy selects the collector pods by namespace'],
     [
       'network policies without collector labels',
       { networkPolicies: true, collector: { otlpGrpcUrl: COLLECTOR_URL, namespace: 'monitoring' } },
@@ -408,8 +396,8 @@ describe('bad input names the prop', () => {
     const target = { namespace: 'monitoring', selectorLabels: { app: 'collector' } };
     new RocketChatTracing(chart, 'Https', { collector: { ...target, otlpGrpcUrl: 'https://collector.monitoring.svc:443' }, networkPolicies: true, releaseName: 'a' });
     new RocketChatTracing(chart, 'PodPort', { collector: { ...target, otlpGrpcUrl: COLLECTOR_URL, otlpGrpcPodPort: 14317 }, networkPolicies: true, releaseName: 'b' });
-    const ports = Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => (o.spec.egress ?? o.spec.ingress)[0].ports[0].port);
-    expect(ports).toEqual([443, 443, 14317, 14317]);
+    const ports = Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.spec.egress[0].ports[0].port);
+    expect(ports).toEqual([443, 14317]);
   });
 
   test('a collector without its OTLP gRPC receiver is reported on the collector', () => {

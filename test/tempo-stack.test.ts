@@ -208,7 +208,7 @@ describe('TempoStack Kubernetes objects', () => {
     expect(matched.map((o) => o.metadata.name)).toEqual(['tempo']);
     const custom = synthStack({ tempo: { serviceMonitor: { releaseLabel: 'prom' } } });
     expect(findObject(custom, 'ServiceMonitor', 'tempo').metadata.labels!.release).toBe('prom');
-    expect(synthStack({ tempo: { serviceMonitor: { enabled: false } } }).map((o) => `${o.kind}/${o.metadata.name}`)).not.toContain('ServiceMonitor/tempo');
+    expect(synthStack({ tempo: { serviceMonitor: { enabled: false } }, grafana: { alerts: false } }).map((o) => `${o.kind}/${o.metadata.name}`)).not.toContain('ServiceMonitor/tempo');
   });
 
   test('the metrics-generator accepts spans as late as the collector holds them', () => {

@@ -74,6 +74,15 @@ describe('TracingStack (default, as `cdk8s synth` emits it)', () => {
     expect(objects[0].metadata.labels!['pod-security.kubernetes.io/enforce']).toBeUndefined();
   });
 
+  test('the pipeline alerts need the collector and Tempo scraped', () => {
+    expect(() => synthStack({ collector: { serviceMonitor: { enabled: false } } })).toThrow(
+      "grafana.alerts needs collector.serviceMonitor: the pipeline alerts read the collector's own metrics, which nothing scrapes with collector.serviceMonitor.enabled: false; set grafana.alerts: false too, or scrape it",
+    );
+    const kinds = synthStack({ collector: { serviceMonitor: { enabled: false } }, tempo: { serviceMonitor: { enabled: false } }, grafana: { alerts: false } }).map((o) => o.kind);
+    expect(kinds).not.toContain('PrometheusRule');
+    expect(kinds).not.toContain('ServiceMonitor');
+  });
+
   test('createNamespace: false leaves the Namespace out', () => {
     const kinds = synthStack({ createNamespace: false }).map((o) => o.kind);
     expect(kinds).not.toContain('Namespace');

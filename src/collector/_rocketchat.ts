@@ -15,6 +15,8 @@ export type SensitiveAttributeAction = (typeof SENSITIVE_ACTIONS)[number];
 export interface RocketChatHygiene {
   readonly normalizeSpanNames: boolean;
   readonly setSpanKind: boolean;
+  /** Mark REST spans that answered 5xx as errors (Rocket.Chat only records the code as `status`). */
+  readonly markServerErrors: boolean;
   /** Attribute name → action. */
   readonly attributes: Readonly<Record<string, SensitiveAttributeAction>>;
 }
@@ -87,6 +89,11 @@ function ottlStatements(h: RocketChatHygiene): string[] {
       `set(span.kind, SPAN_KIND_SERVER) where span.kind == SPAN_KIND_INTERNAL and ${IS_REST_SPAN}`,
       `set(span.kind, SPAN_KIND_CLIENT) where span.kind == SPAN_KIND_INTERNAL and span.attributes["db.system"] == "mongodb"`,
     );
+  }
+  if (h.markServerErrors) {
+    // Rocket.Chat's REST middleware records the response code in `status` but sets no span status:
+    // without this, failed requests count as successes in span metrics, dashboards and alerts.
+    statements.push(`set(span.status.code, STATUS_CODE_ERROR) where ${IS_REST_SPAN} and IsInt(span.attributes["status"]) and span.attributes["status"] >= 500`);
   }
   for (const [attribute, action] of Object.entries(h.attributes)) {
     if (action === 'drop') statements.push(`delete_key(span.attributes, ${str(attribute)})`);

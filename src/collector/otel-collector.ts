@@ -46,6 +46,12 @@ export interface RocketChatSpanOptions {
    */
   readonly setSpanKind?: boolean;
   /**
+   * Set status ERROR on REST spans whose response code (the `status` attribute) is 500 or more;
+   * Rocket.Chat records the code but leaves the span status unset, even for failed requests.
+   * @default true
+   */
+  readonly markServerErrors?: boolean;
+  /**
    * Full Mongo commands (`db.statement`), including message text and tokens.
    * @default 'drop'
    */
@@ -499,6 +505,7 @@ function resolveRocketChat(options: RocketChatSpanOptions | undefined): RocketCh
   return {
     normalizeSpanNames: optionalBoolean('rocketChat.normalizeSpanNames', options?.normalizeSpanNames, true),
     setSpanKind: optionalBoolean('rocketChat.setSpanKind', options?.setSpanKind, true),
+    markServerErrors: optionalBoolean('rocketChat.markServerErrors', options?.markServerErrors, true),
     attributes: {
       'db.statement': action('dbStatement', 'drop'),
       parameters: action('parameters', 'drop'),

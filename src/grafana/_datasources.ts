@@ -13,6 +13,7 @@ export interface ResolvedDatasource {
 export interface ResolvedLoki extends ResolvedDatasource {
   readonly logLabels: Readonly<Record<string, string>>;
   readonly traceIdPattern: string;
+  readonly filterByTraceId: boolean;
 }
 
 export interface DatasourceInputs {
@@ -61,7 +62,7 @@ export function tempoDatasource(input: DatasourceInputs): GrafanaDatasourceDefin
           datasourceUid: loki.uid,
           ...SPAN_TIME_SHIFT,
           tags: Object.entries(loki.logLabels).map(([key, value]) => ({ key, value })),
-          filterByTraceID: true,
+          filterByTraceID: loki.filterByTraceId,
           filterBySpanID: false,
         },
       }

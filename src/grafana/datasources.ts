@@ -77,6 +77,12 @@ export interface LokiDatasourceOptions {
    * @default - `traceId`, `trace_id` or `traceID` followed by `=` or `:` and 32 hex digits, quoted or not
    */
   readonly traceIdPattern?: string;
+  /**
+   * Traces→logs also filters log lines by the trace id. Rocket.Chat writes no trace id into its
+   * logs, so with it on a Rocket.Chat span finds no logs; turn it on for services that do.
+   * @default false
+   */
+  readonly filterByTraceId?: boolean;
 }
 
 /** A Grafana datasource as Grafana's provisioning file and the Grafana Operator describe it. */

@@ -333,6 +333,13 @@ function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: str
     url: tempoUrl,
   };
   const prometheusManaged = optionalBoolean('prometheusDatasource.managed', p.managed, false);
+  // With the operator, no chart default guarantees a datasource under the default uids.
+  const operator = props.delivery === 'operator';
+  if (operator && !prometheusManaged && p.uid === undefined) {
+    throw new ValidationError(
+      'prometheusDatasource.uid is required with delivery "operator" unless prometheusDatasource.managed is true: the dashboards and Tempo\'s metrics links query this uid, and nothing provisions "prometheus" for an operator-managed Grafana',
+    );
+  }
   if (!prometheusManaged) refuseUnmanaged('prometheusDatasource', p, ['url', 'name']);
   const prometheus = {
     uid: checkFormat('prometheusDatasource.uid', p.uid ?? 'prometheus', GRAFANA_FORMATS.uid),
@@ -342,6 +349,11 @@ function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: str
   };
   let loki: ResolvedLoki | undefined;
   if (optionalBoolean('lokiDatasource.enabled', l.enabled, true)) {
+    if (operator && !optionalBoolean('lokiDatasource.managed', l.managed, false) && l.uid === undefined) {
+      throw new ValidationError(
+        'lokiDatasource.uid is required with delivery "operator" unless lokiDatasource.managed is true or lokiDatasource.enabled is false: Tempo\'s logs links query this uid, and nothing provisions "loki" for an operator-managed Grafana',
+      );
+    }
     const logLabels = l.logLabels ?? DEFAULT_LOG_LABELS;
     if (logLabels === null || typeof logLabels !== 'object' || Object.keys(logLabels).length === 0) {
       invalidProp('lokiDatasource.logLabels', 'a non-empty map of span attributes to Loki labels', logLabels);
@@ -357,6 +369,7 @@ function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: str
       managed: optionalBoolean('lokiDatasource.managed', l.managed, false),
       logLabels: { ...logLabels },
       traceIdPattern: checkTraceIdPattern('lokiDatasource.traceIdPattern', l.traceIdPattern ?? DEFAULT_TRACE_ID_PATTERN),
+      filterByTraceId: optionalBoolean('lokiDatasource.filterByTraceId', l.filterByTraceId, false),
     };
   } else {
     const others = Object.keys(l).filter((k) => k !== 'enabled');

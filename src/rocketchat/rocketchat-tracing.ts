@@ -121,12 +121,12 @@ export interface RocketChatTracingProps {
    */
   readonly instrumentation?: RocketChatInstrumentationOptions;
   /**
-   * Emit NetworkPolicies allowing Rocket.Chat pods to reach the collector's OTLP gRPC port:
-   * egress in the Rocket.Chat namespace, ingress in the collector's. For namespaces that deny by
-   * default: a policy that selects a pod isolates it, so in a namespace without other policies
-   * these would cut Rocket.Chat's other egress (MongoDB, NATS, DNS) and the collector's other
-   * ingress (Prometheus scrapes, other senders). They select the chart's pods only: workloads
-   * passed to `instrument()` need their own policies.
+   * Emit a NetworkPolicy in the Rocket.Chat namespace allowing the traced Rocket.Chat pods egress
+   * to the collector's OTLP gRPC port, for namespaces that deny egress by default. (The collector
+   * side is part of the stack's policy set, `TracingNetworkPolicies`.) A policy that selects a pod
+   * isolates it: in a namespace without other egress policies this one would cut Rocket.Chat's
+   * other egress (MongoDB, NATS, DNS). It selects the chart's pods only: workloads passed to
+   * `instrument()` need their own.
    * @default false
    */
   readonly networkPolicies?: boolean;
@@ -203,7 +203,7 @@ export class RocketChatTracing extends Construct {
     }
     const networkPolicies = optionalBoolean('networkPolicies', props.networkPolicies, false);
     if (networkPolicies) {
-      if (props.collector.namespace === undefined) throw new ValidationError('collector.namespace is required by networkPolicies: the policies select the collector pods by namespace');
+      if (props.collector.namespace === undefined) throw new ValidationError('collector.namespace is required by networkPolicies: the policy selects the collector pods by namespace');
       checkFormat('collector.namespace', props.collector.namespace, FORMATS.dnsLabel);
       if (!props.collector.selectorLabels || Object.keys(props.collector.selectorLabels).length === 0) {
         invalidProp('collector.selectorLabels', 'the labels of the collector pods (required by networkPolicies)', props.collector.selectorLabels);
@@ -346,14 +346,6 @@ export class RocketChatTracing extends Construct {
         podSelector: rocketChatPods,
         policyTypes: ['Egress'],
         egress: [{ to: [{ namespaceSelector: namespaceSelector(collector.namespace), podSelector: collectorPods }], ports: port }],
-      },
-    });
-    new k8s.KubeNetworkPolicy(this, 'CollectorIngress', {
-      metadata: { name: `${this.releaseName}-${this.namespace}-otlp-ingress`, namespace: collector.namespace, labels },
-      spec: {
-        podSelector: collectorPods,
-        policyTypes: ['Ingress'],
-        ingress: [{ from: [{ namespaceSelector: namespaceSelector(this.namespace), podSelector: rocketChatPods }], ports: port }],
       },
     });
   }

@@ -83,9 +83,12 @@ describe('sidecar delivery (default)', () => {
       spanStartTimeShift: '-5m',
       spanEndTimeShift: '5m',
       tags: [{ key: 'k8s.namespace.name', value: 'namespace' }, { key: 'k8s.pod.name', value: 'pod' }],
-      filterByTraceID: true,
+      // Off by default: Rocket.Chat writes no trace id into its logs.
+      filterByTraceID: false,
       filterBySpanID: false,
     });
+    const filtered = buildIntegration({ lokiDatasource: { filterByTraceId: true } }).datasources[0].jsonData as any;
+    expect(filtered.tracesToLogsV2.filterByTraceID).toBe(true);
     expect(j.tracesToMetrics.datasourceUid).toBe('prometheus');
     expect(j.tracesToMetrics.tags).toEqual([{ key: 'service.name', value: 'service' }]);
     expect(j.tracesToMetrics.queries.map((q: any) => q.name)).toEqual(['Request rate', 'Error ratio', 'p50 latency', 'p95 latency', 'p99 latency']);
@@ -298,7 +301,7 @@ describe('what the queries assume about the other constructs', () => {
 });
 
 describe('operator delivery', () => {
-  const { integration, objects } = synthIntegration({ delivery: 'operator', operatorInstanceSelector: { 'grafana.example.com/instance': 'main' } });
+  const { integration, objects } = synthIntegration({ delivery: 'operator', operatorInstanceSelector: { 'grafana.example.com/instance': 'main' }, prometheusDatasource: { uid: 'prometheus' }, lokiDatasource: { uid: 'loki' } });
   const selector = { matchLabels: { 'grafana.example.com/instance': 'main' } };
 
   test('snapshot', () => {
@@ -344,7 +347,7 @@ describe('operator delivery', () => {
   });
 
   test('default instance selector', () => {
-    const { objects: defaults } = synthIntegration({ delivery: 'operator' });
+    const { objects: defaults } = synthIntegration({ delivery: 'operator', prometheusDatasource: { uid: 'prometheus' }, lokiDatasource: { enabled: false } });
     expect(findObject(defaults, 'GrafanaFolder', 'rocketchat-tracing').spec.instanceSelector).toEqual({ matchLabels: { dashboards: 'grafana' } });
   });
 });
@@ -407,7 +410,7 @@ describe('options', () => {
     expect(grafanaObjects(objects).map((o) => o.metadata.name)).toEqual(['rocketchat-tracing-grafana-datasources']);
     expect(integration.dashboards).toEqual([]);
     expect(integration.prometheusRule).toBeUndefined();
-    const { objects: operator } = synthIntegration({ delivery: 'operator', dashboards: false });
+    const { objects: operator } = synthIntegration({ delivery: 'operator', dashboards: false, prometheusDatasource: { uid: 'prometheus' }, lokiDatasource: { uid: 'loki' } });
     expect(grafanaObjects(operator).map((o) => o.kind)).toEqual(['GrafanaDatasource', 'PrometheusRule']);
   });
 
@@ -472,6 +475,16 @@ describe('bad input names the prop, the value and what is allowed', () => {
     ['Grafana namespace with "_"', { grafanaNamespace: 'grafana_ns' }, 'grafanaNamespace must be an RFC 1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters), got "grafana_ns"'],
     ['unknown delivery', { delivery: 'helm' as never }, 'delivery must be one of "sidecar", "operator", got "helm"'],
     ['instance selector without the operator', { operatorInstanceSelector: { dashboards: 'grafana' } }, 'operatorInstanceSelector needs delivery: "operator"; the sidecar delivery selects nothing'],
+    [
+      'operator delivery without a Prometheus datasource uid',
+      { delivery: 'operator' },
+      'prometheusDatasource.uid is required with delivery "operator" unless prometheusDatasource.managed is true: the dashboards and Tempo\'s metrics links query this uid, and nothing provisions "prometheus" for an operator-managed Grafana',
+    ],
+    [
+      'operator delivery without a Loki datasource uid',
+      { delivery: 'operator', prometheusDatasource: { uid: 'prom' } },
+      'lokiDatasource.uid is required with delivery "operator" unless lokiDatasource.managed is true or lokiDatasource.enabled is false: Tempo\'s logs links query this uid, and nothing provisions "loki" for an operator-managed Grafana',
+    ],
     ['empty instance selector', { delivery: 'operator', operatorInstanceSelector: {} }, 'operatorInstanceSelector must be a non-empty map of label keys to values, got {}'],
     ['instance selector with a bad value', { delivery: 'operator', operatorInstanceSelector: { dashboards: 'my grafana' } }, 'operatorInstanceSelector.dashboards must be a label value (alphanumerics, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters), got "my grafana"'],
     ['folder with "/"', { folderName: 'Rocket.Chat/tracing' }, 'folderName must be a non-empty name without "/" or "\\" and without surrounding spaces, at most 100 characters, got "Rocket.Chat/tracing"'],
