@@ -15,6 +15,7 @@ import { POD_IP_ENV, ResolvedSampling, buildCollectorConfig } from './_config';
 import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
 import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from './_rocketchat';
 import { CollectorReceivers } from './receivers';
+import { TraceSamplingModel } from '../grafana/sampling-model';
 import { DEFAULT_DECISION_WAIT_SECONDS } from './_hold';
 import { CollectorSampling } from './sampling';
 
@@ -215,6 +216,8 @@ export class OtelCollector extends Construct {
   public readonly metricsPort: number = METRICS_PORT.port;
   /** The trace backend the collector exports to, `host:port`. */
   public readonly exportEndpoint: string;
+  /** Which traces it keeps: what span metrics computed behind it count. */
+  public readonly samplingModel: TraceSamplingModel;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -235,6 +238,7 @@ export class OtelCollector extends Construct {
     const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<CollectorReceiverName>(givenReceivers, DEFAULT_RECEIVERS);
     this.receivers = switches;
     const sampling = resolveSampling(props.sampling ?? DEFAULT_SAMPLING);
+    this.samplingModel = samplingModel(sampling);
     if (sampling.type === 'tail' && replicas > 1) {
       throw new ValidationError(
         `replicas must be 1 with tail sampling, got ${replicas}: tail sampling needs every span of a trace on one replica, which needs trace-id-aware load balancing in front of the samplers; use head sampling to run more replicas`,
@@ -465,6 +469,19 @@ function checkInteger(prop: string, value: unknown, min: number, max: number, un
     invalidProp(prop, `an integer from ${min} to ${max}${unit ? ` (${unit})` : ''}`, value);
   }
   return value as number;
+}
+
+function samplingModel(sampling: ResolvedSampling): TraceSamplingModel {
+  if (sampling.type === 'none') return { keptFraction: 1, errorsAlwaysKept: true };
+  if (sampling.type === 'head') return { keptFraction: sampling.percentage / 100, errorsAlwaysKept: false };
+  return {
+    // A spans-per-second limit on the baseline keeps fewer still; the estimate then errs low.
+    // With no baseline, ordinary traffic is not kept at all and cannot be estimated: the counts
+    // are taken as they are.
+    keptFraction: sampling.baselinePercentage > 0 ? sampling.baselinePercentage / 100 : 1,
+    errorsAlwaysKept: sampling.keepErrors,
+    ...(sampling.latencyThresholdMs > 0 ? { slowTracesKeptAboveSeconds: sampling.latencyThresholdMs / 1000 } : {}),
+  };
 }
 
 function resolveSampling(sampling: CollectorSampling): ResolvedSampling {

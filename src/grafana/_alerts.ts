@@ -1,5 +1,7 @@
 import { TracingAlertThresholds } from './alert-thresholds';
 import { COLLECTOR_METRICS, KUBELET_METRICS, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_METRICS } from './_metrics';
+import { TraceSamplingModel } from './sampling-model';
+import { keptQuantile, requestEstimates } from './_estimates';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';
 
 /** An alerting rule in Prometheus' rule-file form (also the PrometheusRule CRD's). */
@@ -43,6 +45,8 @@ export interface AlertInputs {
   /** Regex of Tempo's data PersistentVolumeClaims; no storage alert without it. */
   readonly tempoVolumeClaims?: string;
   readonly runbookUrl: (alert: AlertName) => string;
+  /** How the collector samples: span metrics count kept traces only. */
+  readonly sampling: TraceSamplingModel;
 }
 
 /** Window of the short-term request alerts; the success-rate objective is judged over an hour. */
@@ -64,16 +68,23 @@ export function alertGroups(input: AlertInputs): RuleGroup[] {
   });
 
   const calls = (extra: Matcher[] = []) => sel(SPAN_METRICS.calls, [input.requestKinds, ...extra]);
-  const requestRate = (window: string) => sumBy(['service'], rate(calls(), window));
+  // Span metrics count the traces sampling kept; rates and ratios are estimated for all requests.
+  const estimate = requestEstimates(
+    input.sampling,
+    { all: calls(), errors: calls([['status_code', '=', STATUS_CODE_ERROR]]), successes: calls([['status_code', '!=', STATUS_CODE_ERROR]]) },
+    ['service'],
+  );
+  const sampled = input.sampling.keptFraction < 1;
+  const estimated = sampled ? ' (estimated for all requests from the sampled traces)' : '';
   // Only services with enough traffic are judged: a few failures on an idle service are noise.
-  const guarded = (expr: string, window: string) => `(${expr}) and on (service) (${requestRate(window)} >= ${t.minRequestsPerSecond})`;
+  const guarded = (expr: string, window: string) => `(${expr}) and on (service) (${estimate.requestRate(window)} >= ${t.minRequestsPerSecond})`;
   const guardText = `at least ${t.minRequestsPerSecond} request/s`;
 
-  const errorRatio = `${sumBy(['service'], rate(calls([['status_code', '=', STATUS_CODE_ERROR]]), WINDOW))} / ${requestRate(WINDOW)}`;
-  // A service whose every request failed has no non-error series: count it as 0 successes.
-  const successes = `${sumBy(['service'], rate(calls([['status_code', '!=', STATUS_CODE_ERROR]]), SLO_WINDOW))} or 0 * ${requestRate(SLO_WINDOW)}`;
-  const successRatio = `(${successes}) / ${requestRate(SLO_WINDOW)}`;
-  const p99 = quantile(0.99, sel(SPAN_METRICS.latencyBucket, [input.requestKinds]), ['service'], WINDOW);
+  const errorRatio = estimate.errorRatio(WINDOW);
+  const successRatio = estimate.successRatio(SLO_WINDOW);
+  const p99Level = keptQuantile(input.sampling, 0.99, t.p99LatencySeconds);
+  const p99 = quantile(p99Level, sel(SPAN_METRICS.latencyBucket, [input.requestKinds]), ['service'], WINDOW);
+  const p99Note = p99Level === 0.99 ? '' : ` (the ${p99Level} quantile of the sampled spans, which keep every trace slower than ${input.sampling.slowTracesKeptAboveSeconds}s)`;
 
   const collector = scoped(input.collector);
   const collectorName = `${input.collector.namespace}/${input.collector.serviceName}`;
@@ -87,7 +98,7 @@ export function alertGroups(input: AlertInputs): RuleGroup[] {
       '10m',
       'critical',
       '{{ $labels.service }}: {{ $value | humanizePercentage }} of requests fail',
-      `{{ $value | humanizePercentage }} of {{ $labels.service }} requests (${input.requestKindsText} spans) ended with status ERROR over ${WINDOW}; threshold ${percent(t.errorRatio)}, judged from ${guardText}.`,
+      `{{ $value | humanizePercentage }} of {{ $labels.service }} requests (${input.requestKindsText} spans) ended with status ERROR over ${WINDOW}${estimated}; threshold ${percent(t.errorRatio)}, judged from ${guardText}.`,
     ),
     rule(
       'TracingHighLatencyP99',
@@ -95,7 +106,7 @@ export function alertGroups(input: AlertInputs): RuleGroup[] {
       '10m',
       'warning',
       '{{ $labels.service }}: p99 latency {{ $value | humanizeDuration }}',
-      `The 99th percentile duration of {{ $labels.service }} requests (${input.requestKindsText} spans) over ${WINDOW} is {{ $value | humanizeDuration }}; threshold ${t.p99LatencySeconds}s, judged from ${guardText}.`,
+      `The 99th percentile duration of {{ $labels.service }} requests (${input.requestKindsText} spans) over ${WINDOW} is {{ $value | humanizeDuration }}${p99Note}; threshold ${t.p99LatencySeconds}s, judged from ${guardText}.`,
     ),
     rule(
       'TracingSuccessRateBelowSlo',
@@ -103,7 +114,7 @@ export function alertGroups(input: AlertInputs): RuleGroup[] {
       '5m',
       'warning',
       '{{ $labels.service }}: success rate {{ $value | humanizePercentage }} below objective',
-      `Only {{ $value | humanizePercentage }} of {{ $labels.service }} requests (${input.requestKindsText} spans) over the last hour ended without error; the objective is ${percent(t.successRateSlo)}.`,
+      `Only {{ $value | humanizePercentage }} of {{ $labels.service }} requests (${input.requestKindsText} spans) over the last hour ended without error${estimated}; the objective is ${percent(t.successRateSlo)}.`,
     ),
   ];
 

@@ -8,6 +8,8 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { TracingAlertThresholds } from './alert-thresholds';
+import { TraceSamplingModel } from './sampling-model';
+import { requestEstimates } from './_estimates';
 import { COLLECTOR_METRICS, KUBELET_METRICS, SERVICE_GRAPH, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_LIMIT_NAMES, TEMPO_METRICS } from './_metrics';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';
 
@@ -18,6 +20,8 @@ export const FOUNDATION_SDK_VERSION = '0.0.21';
 export const DASHBOARD_UIDS = { overview: 'rocketchat-tracing', pipeline: 'tracing-pipeline' } as const;
 
 export interface DashboardInputs {
+  /** How the collector samples: span metrics count kept traces only. */
+  readonly sampling: TraceSamplingModel;
   readonly tempoUid: string;
   readonly prometheusUid: string;
   /** `span_kind` matcher of the spans counted as requests. */
@@ -99,7 +103,11 @@ function overview(input: DashboardInputs): dashboard.Dashboard {
   const latency = sel(SPAN_METRICS.latencyBucket, filters);
   const errors = [['status_code', '=', STATUS_CODE_ERROR]] as Matcher[];
   const successes = [['status_code', '!=', STATUS_CODE_ERROR]] as Matcher[];
-  const requestRate = (window: string, by = ['service']) => sumBy(by, rate(calls(), window));
+  // Span metrics count the kept traces: request rate, error % and success % are estimated for all requests.
+  const estimate = requestEstimates(input.sampling, { all: calls(), errors: calls(errors), successes: calls(successes) }, ['service']);
+  const sampledNote = input.sampling.keptFraction < 1
+    ? ` Estimated for all requests from the sampled traces (ordinary traces kept at ${percent(input.sampling.keptFraction)}${input.sampling.errorsAlwaysKept ? ', every error kept' : ''}).`
+    : '';
 
   // TraceQL: `:pipe` joins multi-value selections as an alternation; "All" is `.*`.
   const traceFilter = 'resource.service.name =~ "${service:pipe}" && name =~ "${operation:pipe}"';
@@ -149,15 +157,15 @@ function overview(input: DashboardInputs): dashboard.Dashboard {
       ),
     )
     .withRow(new dashboard.RowBuilder('Requests by service').id(ids.take()))
-    .withPanel(timeseriesPanel(ids, 'Request rate', 'Requests per second (spans of the request kinds) by service.', 'reqps', prom, [promQuery('A', requestRate(INTERVAL), '{{service}}')]))
+    .withPanel(timeseriesPanel(ids, 'Request rate', `Requests per second (spans of the request kinds) by service.${sampledNote}`, 'reqps', prom, [promQuery('A', estimate.requestRate(INTERVAL), '{{service}}')]))
     .withPanel(
       timeseriesPanel(
         ids,
         'Error %',
-        'Share of requests ending with status ERROR, by service. Span metrics come from sampled traces: tail sampling keeps every error, so this overstates the true ratio.',
+        `Share of requests ending with status ERROR, by service.${sampledNote}`,
         'percentunit',
         prom,
-        [promQuery('A', `${sumBy(['service'], rate(calls(errors), INTERVAL))} / ${requestRate(INTERVAL)}`, '{{service}}')],
+        [promQuery('A', estimate.errorRatio(INTERVAL), '{{service}}')],
         t.errorRatio,
       ),
     )
@@ -165,9 +173,9 @@ function overview(input: DashboardInputs): dashboard.Dashboard {
       new stat.PanelBuilder()
         .id(ids.take())
         .title('Success % over the time range')
-        .description(`Share of requests without status ERROR over the selected range, by service; red below the ${percent(t.successRateSlo)} objective.`)
+        .description(`Share of requests without status ERROR over the selected range, by service; red below the ${percent(t.successRateSlo)} objective.${sampledNote}`)
         .datasource(prom)
-        .withTarget(instant('A', `(${sumBy(['service'], rate(calls(successes), RANGE))} or 0 * ${requestRate(RANGE)}) / ${requestRate(RANGE)}`, prometheus.PromQueryFormat.TimeSeries).legendFormat('{{service}}'))
+        .withTarget(instant('A', estimate.successRatio(RANGE), prometheus.PromQueryFormat.TimeSeries).legendFormat('{{service}}'))
         .unit('percentunit')
         .decimals(2)
         .thresholds(

@@ -11,6 +11,7 @@ import { standardLabels } from '../common/labels';
 import { TracingAlertThresholds } from './alert-thresholds';
 import { GrafanaDatasourceDefinition, LokiDatasourceOptions, PrometheusDatasourceOptions, TempoDatasourceOptions } from './datasources';
 import { KubePrometheusStackValues } from './kube-prometheus-stack-values';
+import { ALL_TRACES_KEPT, TraceSamplingModel } from './sampling-model';
 import { CollectorTarget, TempoTarget } from './targets';
 import { ALERT_NAMES, AlertName, alertGroups } from './_alerts';
 import { FOUNDATION_SDK_VERSION, tracingDashboards } from './_dashboards';
@@ -174,6 +175,7 @@ export class GrafanaTracingIntegration extends Construct {
       serviceName: checkFormat('collector.serviceName', props.collector?.serviceName, FORMATS.dnsLabel),
       namespace: checkFormat('collector.namespace', props.collector?.namespace, FORMATS.dnsLabel),
     };
+    const sampling = checkSamplingModel('collector.samplingModel', props.collector.samplingModel ?? ALL_TRACES_KEPT);
     const name = checkFormat('name', props.name ?? DEFAULT_NAME, FORMATS.serviceName);
     const ruleNamespace = checkFormat('namespace', props.namespace ?? Chart.of(this).namespace ?? tempo.namespace, FORMATS.dnsLabel);
     this.grafanaNamespace = checkFormat('grafanaNamespace', props.grafanaNamespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
@@ -213,6 +215,7 @@ export class GrafanaTracingIntegration extends Construct {
         collector,
         tempo,
         tempoVolumeClaims,
+        sampling,
       })
       : [];
     this.kubePrometheusStackValues = {
@@ -251,6 +254,7 @@ export class GrafanaTracingIntegration extends Construct {
         tempo,
         tempoVolumeClaims,
         runbookUrl: (alert) => this.runbookUrls[alert],
+        sampling,
       });
       this.prometheusRule = new PrometheusRule(this, 'PrometheusRule', {
         metadata: { name: `${name}-alerts`, namespace: ruleNamespace, labels: { ...labels('alerts'), release } },
@@ -310,6 +314,15 @@ export class GrafanaTracingIntegration extends Construct {
       });
     }
   }
+}
+
+function checkSamplingModel(prop: string, model: TraceSamplingModel): TraceSamplingModel {
+  const f = model.keptFraction;
+  if (typeof f !== 'number' || !(f > 0 && f <= 1)) invalidProp(`${prop}.keptFraction`, 'a fraction above 0 and at most 1', f);
+  optionalBoolean(`${prop}.errorsAlwaysKept`, model.errorsAlwaysKept, true);
+  const slow = model.slowTracesKeptAboveSeconds;
+  if (slow !== undefined && !(typeof slow === 'number' && Number.isFinite(slow) && slow > 0)) invalidProp(`${prop}.slowTracesKeptAboveSeconds`, 'a positive number of seconds', slow);
+  return model;
 }
 
 function resolveLabels(prop: string, given: Readonly<Record<string, string>>): Record<string, string> {

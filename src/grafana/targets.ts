@@ -1,3 +1,4 @@
+import { TraceSamplingModel } from './sampling-model';
 import { ApiObject } from 'cdk8s';
 
 /**
@@ -26,4 +27,10 @@ export interface CollectorTarget {
   readonly serviceName: string;
   /** Namespace of that Service: the `namespace` label of its metrics. */
   readonly namespace: string;
+  /**
+   * How it samples traces: span metrics count only kept traces, so the request panels and
+   * alerts estimate rates and ratios for all requests from it.
+   * @default - every trace kept
+   */
+  readonly samplingModel?: TraceSamplingModel;
 }

@@ -39,6 +39,28 @@ describe.each(['3.0.3', '2.10.8'])('alert rules with Tempo %s', (version) => {
   });
 });
 
+describe('request alerts under the default tail sampling (10% baseline, errors and traces over 2 s kept)', () => {
+  const { integration, objects } = synthIntegration({}, '3.0.3', { type: 'tail' });
+  const rule = findObject(objects, 'PrometheusRule', 'rocketchat-tracing-alerts');
+  const dir = tempDir();
+  writeFileSync(join(dir, 'rules.yaml'), stringify({ groups: rule.spec.groups }));
+  copyFileSync(join(__dirname, 'alerts-sampled.rules-test.yaml'), join(dir, 'alerts.rules-test.yaml'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('promtool check rules accepts the estimating rules, and the dashboards\' estimating queries parse', () => {
+    expect(promtool(['check', 'rules', 'rules.yaml'], dir).status).toBe(0);
+    const expressions = promqlExpressions(integration);
+    const result = parsePromQL(expressions.map((e) => withGrafanaVariables(e.expr)));
+    expect(result.output).toContain(`SUCCESS: ${expressions.length} rules found`);
+  });
+
+  test('promtool test rules: ratios and the p99 are estimated for all requests, not for the kept ones', () => {
+    const result = promtool(['test', 'rules', 'alerts.rules-test.yaml'], dir);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.status).toBe(0);
+  });
+});
+
 describe('the promtool unit tests', () => {
   const suite = parse(readFileSync(UNIT_TESTS, 'utf8'));
   const cases = suite.tests.flatMap((t: any) => t.alert_rule_test.map((c: any) => ({ name: t.name, ...c })));

@@ -1,5 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
-import { OtelCollector, TempoStack } from '../../src';
+import { CollectorSampling, OtelCollector, TempoStack } from '../../src';
 import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from '../../src/grafana/grafana-tracing-integration';
 import type { K8sObject } from '../util';
 
@@ -8,11 +8,14 @@ export interface Synthesized {
   readonly objects: K8sObject[];
 }
 
-/** A chart with the stack's Tempo and collector in `monitoring` and the integration reading them. */
-export function synthIntegration(props: Partial<GrafanaTracingIntegrationProps> = {}, tempoVersion = '3.0.3'): Synthesized {
+/**
+ * A chart with the stack's Tempo and collector in `monitoring` and the integration reading them.
+ * The collector keeps every trace unless told otherwise, so span metrics are the requests as they are.
+ */
+export function synthIntegration(props: Partial<GrafanaTracingIntegrationProps> = {}, tempoVersion = '3.0.3', sampling: CollectorSampling = { type: 'none' }): Synthesized {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'monitoring' });
   const tempo = new TempoStack(chart, 'Tempo', { version: tempoVersion });
-  const collector = new OtelCollector(chart, 'Collector', { traceBackend: tempo });
+  const collector = new OtelCollector(chart, 'Collector', { traceBackend: tempo, sampling });
   const integration = new GrafanaTracingIntegration(chart, 'Grafana', { tempo, collector, ...props });
   return { integration, objects: Testing.synth(chart) as K8sObject[] };
 }
