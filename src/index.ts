@@ -24,6 +24,7 @@ export * from './grafana/targets';
 export * from './grafana/datasources';
 export * from './grafana/alert-thresholds';
 export * from './grafana/kube-prometheus-stack-values';
+export * from './common/trace-sampling';
 export type { CollectorReceiverName } from './collector/_ports';
 export type { AlertName } from './grafana/_alerts';
 export * from './network/tracing-network-policies';

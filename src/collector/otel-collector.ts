@@ -15,7 +15,7 @@ import { POD_IP_ENV, ResolvedSampling, buildCollectorConfig } from './_config';
 import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
 import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from './_rocketchat';
 import { CollectorReceivers } from './receivers';
-import { TraceSamplingModel } from '../grafana/sampling-model';
+import { TraceSamplingModel } from '../common/trace-sampling';
 import { DEFAULT_DECISION_WAIT_SECONDS } from './_hold';
 import { CollectorSampling } from './sampling';
 

@@ -1,6 +1,6 @@
 import { TracingAlertThresholds } from './alert-thresholds';
 import { COLLECTOR_METRICS, KUBELET_METRICS, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_METRICS } from './_metrics';
-import { TraceSamplingModel } from './sampling-model';
+import { TraceSamplingModel } from '../common/trace-sampling';
 import { keptQuantile, requestEstimates } from './_estimates';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';
 

@@ -8,7 +8,7 @@ import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { TracingAlertThresholds } from './alert-thresholds';
-import { TraceSamplingModel } from './sampling-model';
+import { TraceSamplingModel } from '../common/trace-sampling';
 import { requestEstimates } from './_estimates';
 import { COLLECTOR_METRICS, KUBELET_METRICS, SERVICE_GRAPH, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_LIMIT_NAMES, TEMPO_METRICS } from './_metrics';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';

@@ -1,4 +1,4 @@
-import { TraceSamplingModel } from './sampling-model';
+import { TraceSamplingModel } from '../common/trace-sampling';
 import { rate, sumBy } from './_promql';
 
 /**

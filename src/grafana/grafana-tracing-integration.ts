@@ -11,7 +11,7 @@ import { standardLabels } from '../common/labels';
 import { TracingAlertThresholds } from './alert-thresholds';
 import { GrafanaDatasourceDefinition, LokiDatasourceOptions, PrometheusDatasourceOptions, TempoDatasourceOptions } from './datasources';
 import { KubePrometheusStackValues } from './kube-prometheus-stack-values';
-import { ALL_TRACES_KEPT, TraceSamplingModel } from './sampling-model';
+import { ALL_TRACES_KEPT, TraceSamplingModel } from '../common/trace-sampling';
 import { CollectorTarget, TempoTarget } from './targets';
 import { ALERT_NAMES, AlertName, alertGroups } from './_alerts';
 import { FOUNDATION_SDK_VERSION, tracingDashboards } from './_dashboards';
