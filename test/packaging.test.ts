@@ -71,6 +71,7 @@ describe('npm package', () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-pack-'));
   afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
   let tarball = '';
+  let integrity = '';
   let packedFiles: string[] = [];
 
   beforeAll(() => {
@@ -78,6 +79,7 @@ describe('npm package', () => {
     const out = execFileSync('npm', ['pack', '--pack-destination', work, '--json'], { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     const [info] = JSON.parse(out.slice(out.indexOf('[')));
     tarball = path.join(work, info.filename);
+    integrity = info.integrity;
     packedFiles = info.files.map((f: { path: string }) => f.path);
   }, 120_000);
 
@@ -91,20 +93,14 @@ describe('npm package', () => {
     expect(packedFiles.filter((f) => /main\.(js|d\.ts)$|\.test\.|^test\//.test(f))).toEqual([]);
   });
 
-  test('a cdk8s app installs the tarball (offline) and synthesizes with it, in JavaScript and TypeScript', () => {
+  test('a cdk8s app installs the tarball (offline) and synthesizes with it, in TypeScript', () => {
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
-    const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-    fs.writeFileSync(
-      path.join(app, 'package.json'),
-      JSON.stringify({
-        name: 'consumer',
-        version: '1.0.0',
-        private: true,
-        dependencies: { 'rocketchat-tracing': `file:${tarball}`, ...own.peerDependencies },
-      }),
-    );
-    execFileSync('npm', ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, stdio: 'pipe' });
+    fs.copyFileSync(tarball, path.join(app, path.basename(tarball)));
+    writeConsumerProject(app, path.basename(tarball), integrity);
+    // `npm ci` from a lockfile needs only the tarballs in npm's cache, which `npm ci` of this
+    // project filled: no registry metadata, no network.
+    execFileSync('npm', ['ci', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], { cwd: app, stdio: 'pipe' });
     fs.writeFileSync(
       path.join(app, 'main.ts'),
       [
@@ -145,3 +141,46 @@ describe('API reference', () => {
     }
   }, 60_000);
 });
+
+interface LockEntry {
+  dependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
+  peerDependenciesMeta?: Record<string, { optional?: boolean }>;
+  [key: string]: unknown;
+}
+
+/**
+ * A consumer's package.json and package-lock.json: the packed tarball, this project's peer
+ * dependencies, and every package they need, copied from this project's lockfile (same versions,
+ * same integrity), resolved the way Node.js resolves them.
+ */
+function writeConsumerProject(app: string, tarballName: string, integrity: string): void {
+  const own = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const lock: Record<string, LockEntry> = JSON.parse(fs.readFileSync(path.join(ROOT, 'package-lock.json'), 'utf8')).packages;
+  const entries: Record<string, LockEntry> = {};
+  const resolveFrom = (location: string, name: string): string => {
+    let dir = location;
+    for (;;) {
+      const candidate = `${dir ? `${dir}/` : ''}node_modules/${name}`;
+      if (lock[candidate]) return candidate;
+      if (!dir) throw new Error(`${name} (needed by ${location}) is not in package-lock.json`);
+      const i = dir.lastIndexOf('/node_modules/');
+      dir = i === -1 ? '' : dir.slice(0, i);
+    }
+  };
+  const add = (location: string): void => {
+    if (entries[location]) return;
+    const entry = lock[location];
+    entries[location] = entry;
+    for (const name of Object.keys({ ...entry.dependencies, ...entry.peerDependencies })) {
+      if (!entry.peerDependenciesMeta?.[name]?.optional) add(resolveFrom(location, name));
+    }
+  };
+  for (const name of Object.keys({ ...own.dependencies, ...own.peerDependencies })) add(`node_modules/${name}`);
+  const dependencies = { [own.name]: `file:${tarballName}`, ...own.peerDependencies };
+  const manifest = { name: 'consumer', version: '1.0.0', private: true, dependencies };
+  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(manifest, null, 2));
+  const packed = { version: own.version, resolved: `file:${tarballName}`, integrity, license: own.license, dependencies: own.dependencies, peerDependencies: own.peerDependencies };
+  const packageLock = { name: 'consumer', version: '1.0.0', lockfileVersion: 3, requires: true, packages: { '': manifest, [`node_modules/${own.name}`]: packed, ...entries } };
+  fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify(packageLock, null, 2));
+}
