@@ -5,18 +5,23 @@
 //   rollout <namespace> <deployment|statefulset> <name>
 //   verify-collector <namespace> <service> <otlp-http port or ->
 //   verify-tempo <namespace> <service> <http port>
+//   verify-sampling <all | errors-kept | head <percent>>
 // Phases: 1 Namespaces, 2 built-in kinds, 3 custom resources (which need their CRDs).
 // Usage: node scripts/_deploy-plan.js <manifest> <output directory for the phase files>
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { parseAllDocuments, stringify } = require('yaml');
+const { parse, parseAllDocuments, stringify } = require('yaml');
 
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'batch', 'policy', 'rbac.authorization.k8s.io', 'networking.k8s.io', 'autoscaling']);
 const PHASE_FILES = { 1: '1-namespaces.yaml', 2: '2-built-in.yaml', 3: '3-custom-resources.yaml' };
 
 function group(apiVersion) {
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** Kubernetes' own API groups: the core group, the dotless ones (apps, batch, …) and *.k8s.io. */
+function builtInGroup(name) {
+  return !name.includes('.') || name.endsWith('.k8s.io');
 }
 
 /** CRD names are `<plural>.<group>`; every kind this project emits pluralises with "s". */
@@ -40,7 +45,7 @@ function main() {
   const phases = { 1: [], 2: [], 3: [] };
   const lines = [];
   for (const obj of objects) {
-    const builtIn = BUILT_IN_GROUPS.has(group(obj.apiVersion));
+    const builtIn = builtInGroup(group(obj.apiVersion));
     const phase = obj.kind === 'Namespace' ? 1 : builtIn ? 2 : 3;
     phases[phase].push(obj);
     lines.push(['object', phase, obj.apiVersion, obj.kind, obj.metadata.namespace ?? '-', obj.metadata.name, builtIn ? '-' : crdName(obj)]);
@@ -60,6 +65,22 @@ function main() {
   if (tempo) {
     const http = tempo.spec.ports.find((p) => p.name === 'http');
     lines.push(['verify-tempo', tempo.metadata.namespace, tempo.metadata.name, http.port]);
+  }
+  // Whether a test span with status ERROR is sure to be kept.
+  const collectorConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
+  if (collectorConfig) {
+    const config = parse(Object.values(collectorConfig.data)[0]);
+    const processors = config.processors ?? {};
+    const tail = processors.tail_sampling;
+    const head = processors.probabilistic_sampler;
+    if (tail) {
+      const keepsErrors = (tail.policies ?? []).some((p) => p.type === 'status_code' && (p.status_code?.status_codes ?? []).includes('ERROR'));
+      lines.push(keepsErrors ? ['verify-sampling', 'errors-kept'] : ['verify-sampling', 'tail-without-errors']);
+    } else if (head) {
+      lines.push(['verify-sampling', 'head', head.sampling_percentage]);
+    } else {
+      lines.push(['verify-sampling', 'all']);
+    }
   }
   fs.mkdirSync(outdir, { recursive: true });
   for (const [phase, file] of Object.entries(PHASE_FILES)) {

@@ -66,15 +66,22 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 # 1. Prerequisites that need no cluster.
-command -v kubectl >/dev/null || fail "kubectl not found on PATH: install kubectl (1.28 or later)"
+$dry_run || command -v kubectl >/dev/null || fail "kubectl not found on PATH: install kubectl (1.28 or later)"
 command -v node >/dev/null || fail "node not found on PATH: install Node.js 20 or later"
 [ -d "$root/node_modules" ] || fail "dependencies are not installed: run 'npm ci' in $root"
 
 # 2. Synthesize (or take the given manifest).
 if [ -z "$manifest" ]; then
-  step "synthesizing the stack (npm run synth)"
-  (cd "$root" && npm run --silent synth >"$work/synth.log" 2>&1) || { cat "$work/synth.log" >&2; fail "synthesis failed (see above)"; }
-  manifest="$root/dist/rocketchat-tracing.k8s.yaml"
+  if $dry_run; then
+    # A dry run leaves dist/, helm/ and kustomize/ as they are.
+    step "synthesizing the stack into a temporary folder"
+    (cd "$root" && npm run --silent synth -- --output "$work/dist" >"$work/synth.log" 2>&1) || { cat "$work/synth.log" >&2; fail "synthesis failed (see above)"; }
+    manifest="$work/dist/rocketchat-tracing.k8s.yaml"
+  else
+    step "synthesizing the stack (npm run synth)"
+    (cd "$root" && npm run --silent synth >"$work/synth.log" 2>&1) || { cat "$work/synth.log" >&2; fail "synthesis failed (see above)"; }
+    manifest="$root/dist/rocketchat-tracing.k8s.yaml"
+  fi
 fi
 [ -f "$manifest" ] || fail "manifest $manifest does not exist"
 
@@ -126,14 +133,19 @@ step "checking the cluster${context:+ of context $context}"
 kc version --request-timeout=15s >"$work/version.log" 2>&1 || fail "cannot reach the cluster${context:+ of context $context}: $(tail -n 1 "$work/version.log")"
 missing=''
 for ns in $(namespaces_used); do
-  if ! namespaces_created | grep -qx "$ns" && ! kc get namespace "$ns" >/dev/null 2>&1; then
+  grep -qx "$ns" <(namespaces_created) && continue
+  if ! kc get namespace "$ns" >/dev/null 2>"$work/ns.err"; then
+    grep -q NotFound "$work/ns.err" || fail "cannot check namespace $ns: $(tail -n 1 "$work/ns.err")"
     missing="$missing $ns"
   fi
 done
 [ -z "$missing" ] || fail "namespace(s)${missing} do not exist: the stack places objects there (Rocket.Chat's namespace comes from rocketChat.namespace); create them or change the configuration"
 missing_crds=''
 for crd in $(required_crds); do
-  kc get customresourcedefinition "$crd" >/dev/null 2>&1 || missing_crds="$missing_crds$crd: $(crd_hint "$crd")"$'\n'
+  if ! kc get customresourcedefinition "$crd" >/dev/null 2>"$work/crd.err"; then
+    grep -q NotFound "$work/crd.err" || fail "cannot check CRD $crd: $(tail -n 1 "$work/crd.err")"
+    missing_crds="$missing_crds$crd: $(crd_hint "$crd")"$'\n'
+  fi
 done
 [ -z "$missing_crds" ] || fail "CRDs missing for objects in the manifest:"$'\n'"$missing_crds"
 
@@ -159,29 +171,53 @@ done < <(rollouts)
 if $verify; then
   IFS=$'\t' read -r c_ns c_svc c_port < <(verify_target verify-collector) || true
   IFS=$'\t' read -r t_ns t_svc t_port < <(verify_target verify-tempo) || true
+  IFS=$'\t' read -r sampling sampling_pct < <(awk -F'\t' '$1 == "verify-sampling" { print $2 "\t" $3 }' "$work/plan.tsv") || true
   [ -n "${c_svc:-}" ] && [ -n "${t_svc:-}" ] || fail "cannot verify: the manifest has no collector or Tempo Service; pass --skip-verify"
   [ "$c_port" != "-" ] || fail "cannot verify: the collector's OTLP/HTTP receiver is off (collector.receivers.otlpHttp); pass --skip-verify"
+  case "${sampling:-all}" in
+    all|errors-kept) ;;
+    head) fail "cannot verify end to end: the collector keeps ${sampling_pct}% of traces (head sampling), so the test span may be dropped; pass --skip-verify" ;;
+    *) fail "cannot verify end to end: the collector's tail sampling does not keep every error (collector.sampling.keepErrors), so the test span may be dropped; pass --skip-verify" ;;
+  esac
   trace_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+  pod="rct-verify-${trace_id:0:8}"
   step "verifying: span with trace id $trace_id through $c_svc.$c_ns into $t_svc.$t_ns"
-  # Status ERROR: tail sampling keeps every trace with an error. The collector listens on its
-  # pod IP, so the span is sent from a pod inside the cluster, through the Service.
+  # Status ERROR: the tail sampler keeps every trace with an error. The collector listens on its
+  # pod IP, so the span is sent from a pod inside the cluster, through the Service. Tempo's
+  # /api/traces/<id> answers 404 until the trace is there (/api/v2 answers 200 with an empty one).
   script='
-set -e
 now=$(date +%s)000000000
-curl -fsS -X POST "http://'"$c_svc.$c_ns.svc:$c_port"'/v1/traces" -H "Content-Type: application/json" -d "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"deploy-verify\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"'"$trace_id"'\",\"spanId\":\"0123456789abcdef\",\"name\":\"deploy-verify\",\"kind\":2,\"status\":{\"code\":2},\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$now\"}]}]}]}" >/dev/null
+code=$(curl -sS -o /dev/null -w "%{http_code}" -X POST "http://'"$c_svc.$c_ns.svc:$c_port"'/v1/traces" -H "Content-Type: application/json" -d "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"deploy-verify\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"'"$trace_id"'\",\"spanId\":\"0123456789abcdef\",\"name\":\"deploy-verify\",\"kind\":1,\"status\":{\"code\":2},\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$now\"}]}]}]}")
+if [ "$code" != 200 ]; then echo "send-failed ${code:-no connection}"; exit 1; fi
+echo sent
 end=$(( $(date +%s) + '"$verify_timeout"' ))
 while [ "$(date +%s)" -lt "$end" ]; do
-  if curl -fsS -o /dev/null "http://'"$t_svc.$t_ns.svc:$t_port"'/api/v2/traces/'"$trace_id"'"; then echo found; exit 0; fi
+  if curl -fsS -H "Accept: application/json" "http://'"$t_svc.$t_ns.svc:$t_port"'/api/traces/'"$trace_id"'" | grep -q deploy-verify; then echo found; exit 0; fi
   sleep 5
 done
-echo "not found"; exit 1'
-  pod="rct-verify-${trace_id:0:8}"
-  overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":100,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"'"$pod"'","image":"'"$CURL_IMAGE"'","command":["sh","-c"],"args":['"$(printf '%s' "$script" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s)))')"'],"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}'
+echo not-found
+exit 1'
+  json_script=$(printf '%s' "$script" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s)))')
+  overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":100,"runAsGroup":101,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"'"$pod"'","image":"'"$CURL_IMAGE"'","command":["sh","-c"],"args":['"$json_script"'],"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}'
+  # Not attached: the pod runs to completion, then its log holds the outcome.
+  trap 'rm -rf "$work"; kc -n "$c_ns" delete pod "$pod" --ignore-not-found --wait=false >/dev/null 2>&1 || true' EXIT
   # The label is the one the stack's NetworkPolicies let reach the collector and Tempo.
-  kc -n "$c_ns" run "$pod" --rm -i --restart=Never --quiet --labels=app.kubernetes.io/name=rocketchat-tracing-verify --image="$CURL_IMAGE" --overrides="$overrides" \
-    --pod-running-timeout=2m >"$work/verify.log" 2>&1 || true
-  grep -qx found "$work/verify.log" || fail "the test span (trace id $trace_id) did not arrive in Tempo within ${verify_timeout}s: $(tail -n 3 "$work/verify.log" | tr '\n' ' ')— see the README's Troubleshooting, 'Traces not appearing'"
-  step "verified: trace $trace_id went through the collector into Tempo"
+  kc -n "$c_ns" run "$pod" --restart=Never --quiet --labels=app.kubernetes.io/name=rocketchat-tracing-verify --image="$CURL_IMAGE" --overrides="$overrides" >/dev/null \
+    || fail "could not start the verification pod in namespace $c_ns (see above)"
+  deadline=$(( $(date +%s) + verify_timeout + 180 ))
+  phase=''
+  while [ "$(date +%s)" -lt "$deadline" ]; do
+    phase=$(kc -n "$c_ns" get pod "$pod" -o 'jsonpath={.status.phase}' 2>/dev/null || true)
+    case "$phase" in Succeeded|Failed) break ;; esac
+    sleep 5
+  done
+  outcome=$(kc -n "$c_ns" logs "$pod" 2>/dev/null | tail -n 1 || true)
+  case "$outcome" in
+    found) step "verified: trace $trace_id went through the collector into Tempo" ;;
+    not-found) fail "the test span (trace id $trace_id) was accepted by the collector but did not arrive in Tempo within ${verify_timeout}s — see the README's Troubleshooting, 'Traces not appearing'" ;;
+    send-failed*) fail "the collector did not accept the test span (${outcome#send-failed }) at $c_svc.$c_ns.svc:$c_port — see the README's Troubleshooting, 'Traces not appearing'" ;;
+    *) fail "the verification pod $pod in namespace $c_ns ended ${phase:-without a phase} and reported nothing: kubectl${context:+ --context $context} -n $c_ns describe pod $pod" ;;
+  esac
 fi
 
 echo "done: the tracing stack is deployed${context:+ in context $context}"

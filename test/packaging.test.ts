@@ -89,6 +89,10 @@ describe('npm package', () => {
     expect(packedFiles).toContain('lib/src/index.js');
     expect(packedFiles).toContain('lib/src/index.d.ts');
     expect(packedFiles).toContain('docs/api/README.md');
+    // Every compiled file comes from a current source (lib/ is rebuilt from scratch).
+    for (const file of packedFiles.filter((f) => f.startsWith('lib/') && f.endsWith('.js'))) {
+      expect([file, fs.existsSync(path.join(ROOT, file.replace(/^lib\//, '').replace(/\.js$/, '.ts')))]).toEqual([file, true]);
+    }
     // The app entry point and tests stay out.
     expect(packedFiles.filter((f) => /main\.(js|d\.ts)$|\.test\.|^test\//.test(f))).toEqual([]);
   });

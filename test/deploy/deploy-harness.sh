@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Test harness for scripts/deploy-tracing-stack.sh with the fake kubectl in test/deploy/bin.
 # Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
-# MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver) and VERIFY_LABELS (the labels
-# the stack's NetworkPolicies admit, as kubectl run --labels takes them). Prints one line per check.
+# MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver), MANIFEST_HEAD_SAMPLING
+# (collector sampling by head) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -11,6 +12,7 @@ script="$root/scripts/deploy-tracing-stack.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export FAKE_KUBECTL_LOG="$work/kubectl.log"
+curl_log="$work/curl.log"
 fake_path="$here/bin:$PATH"
 failures=0
 status=0
@@ -18,6 +20,7 @@ out=''
 
 run() {
   : > "$FAKE_KUBECTL_LOG"
+  rm -f "$curl_log" "$work/overrides.json"
   out=$(PATH="${RUN_PATH:-$fake_path}" "$script" "$@" 2>&1)
   status=$?
 }
@@ -30,11 +33,41 @@ output_has() { grep -qF -- "$1" <<<"$out"; }
 log_has() { grep -qF -- "$1" "$FAKE_KUBECTL_LOG"; }
 log_lacks() { ! grep -qE -- "$1" "$FAKE_KUBECTL_LOG"; }
 log_empty() { [ ! -s "$FAKE_KUBECTL_LOG" ]; }
+line_is() { grep -qxF -- "$1" "$FAKE_KUBECTL_LOG"; }
+curl_has() { [ -f "$curl_log" ] && grep -qF -- "$1" "$curl_log"; }
+# The OTLP request the pod sent: its JSON body, checked with node.
+span_is_valid() {
+  node -e '
+    const lines = require("fs").readFileSync(process.argv[1], "utf8").split("\n");
+    const body = JSON.parse(lines[lines.indexOf("-d") + 1]);
+    const span = body.resourceSpans[0].scopeSpans[0].spans[0];
+    const service = body.resourceSpans[0].resource.attributes.find((a) => a.key === "service.name").value.stringValue;
+    const ok = /^[0-9a-f]{32}$/.test(span.traceId) && /^[0-9a-f]{16}$/.test(span.spanId) && span.status.code === 2
+      && /^[0-9]{19}$/.test(span.startTimeUnixNano) && service === "deploy-verify";
+    const read = lines.find((l) => l.includes("/api/traces/"));
+    process.exit(ok && read && read.endsWith("/api/traces/" + span.traceId) ? 0 : 1);' "$curl_log"
+}
+pod_is_restricted() {
+  node -e '
+    const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).spec;
+    const c = o.containers[0].securityContext;
+    const ok = o.securityContext.runAsNonRoot === true && o.securityContext.runAsUser > 0 && o.securityContext.seccompProfile.type === "RuntimeDefault"
+      && c.allowPrivilegeEscalation === false && c.readOnlyRootFilesystem === true && c.capabilities.drop.includes("ALL");
+    process.exit(ok ? 0 : 1);' "$work/overrides.json"
+}
 # Line number of the first kubectl call matching a pattern (0 when absent).
 line_of() { grep -nF -- "$1" "$FAKE_KUBECTL_LOG" | head -n 1 | cut -d: -f1 || true; }
 before() { local a b; a=$(line_of "$1"); b=$(line_of "$2"); [ -n "$a" ] && [ -n "$b" ] && [ "$a" -lt "$b" ]; }
 every_call_has_context() { ! grep -v '^applied:' "$FAKE_KUBECTL_LOG" | grep -vq -- '^--context prod '; }
 every_apply_is_server_side() { grep -q ' apply \|^apply ' "$FAKE_KUBECTL_LOG" && ! grep ' apply \|^apply ' "$FAKE_KUBECTL_LOG" | grep -vq -- '--server-side --field-manager=rocketchat-tracing'; }
+
+# No kubectl at all: a PATH with node and the basic tools only.
+nokube="$work/nokube"
+mkdir -p "$nokube"
+for tool in bash env node npm dirname mktemp rm cat awk sed sort tr grep od tail head cut sh; do
+  ln -s "$(command -v "$tool")" "$nokube/$tool"
+done
+nokube_path="$nokube"
 
 # --dry-run: the plan, no cluster call.
 run --dry-run --manifest "$MANIFEST_DEFAULT"
@@ -55,10 +88,16 @@ check 'applies the namespace alone first' before 'applied: Namespace ' 'applied:
 check 'applies custom resources last' before 'applied: ClusterRole' 'applied: PrometheusRule ServiceMonitor '
 check 'applies server-side with a field manager' every_apply_is_server_side
 check 'waits for the rollouts after applying' before 'applied: PrometheusRule' 'rollout status statefulset/tempo --timeout=5m'
-check 'waits for the collector' log_has 'rollout status deployment/otel-collector --timeout=5m'
+check 'waits for Tempo, watching' line_is '-n monitoring rollout status statefulset/tempo --timeout=5m'
+check 'waits for the collector, watching' line_is '-n monitoring rollout status deployment/otel-collector --timeout=5m'
 check 'verifies after the rollouts' before 'rollout status deployment/otel-collector' ' run rct-verify-'
-check 'the verification pod is removed, pinned and labelled as the NetworkPolicies expect' log_has "--rm -i --restart=Never --quiet --labels=${VERIFY_LABELS:?} --image=docker.io/curlimages/curl:8.11.1"
-check 'the verification sends to the collector Service and reads Tempo by trace id' log_has 'otel-collector.monitoring.svc:4318/v1/traces'
+check 'the verification pod runs in the collector namespace, pinned and labelled as the NetworkPolicies expect' log_has "-n monitoring run rct-verify-"
+check 'the verification pod image and label' log_has "--restart=Never --quiet --labels=${VERIFY_LABELS:?} --image=docker.io/curlimages/curl:8.11.1"
+check 'the verification pod meets Pod Security restricted' pod_is_restricted
+check 'the span goes to the collector Service over OTLP/HTTP' curl_has 'http://otel-collector.monitoring.svc:4318/v1/traces'
+check 'the span is valid OTLP and Tempo is asked for its trace id' span_is_valid
+check 'Tempo is read where a missing trace is a 404' curl_has 'http://tempo.monitoring.svc:3200/api/traces/'
+check 'the outcome is read from the pod log and the pod removed' before ' logs rct-verify-' ' delete pod rct-verify-'
 check 'never touches the kubeconfig' log_lacks '(^| )config( |$)'
 check 'reports success' output_has 'verified: trace'
 
@@ -93,10 +132,26 @@ check 'a failed rollout exits 1' exit_is 1
 check 'a failed rollout names the workload and what to look at' output_has 'statefulset/tempo in namespace monitoring did not become ready within 5m: kubectl -n monitoring describe statefulset/tempo'
 check 'a failed rollout does not verify' log_lacks ' run '
 
-FAKE_VERIFY=fail run --manifest "$MANIFEST_DEFAULT"
+FAKE_TEMPO=missing run --manifest "$MANIFEST_DEFAULT" --verify-timeout 2
 check 'a span that never arrives exits 1' exit_is 1
-check 'a span that never arrives is reported with its trace id' output_has 'did not arrive in Tempo within 120s'
+check 'a span that never arrives is reported with its trace id' output_has 'was accepted by the collector but did not arrive in Tempo within 2s'
 check 'and points at the troubleshooting section' output_has "Traces not appearing"
+
+FAKE_COLLECTOR=refused run --manifest "$MANIFEST_DEFAULT"
+check 'a refused span exits 1' exit_is 1
+check 'a refused span is reported as such' output_has 'the collector did not accept the test span (503) at otel-collector.monitoring.svc:4318'
+
+FAKE_APPLY_FAIL=2-built-in.yaml run --manifest "$MANIFEST_DEFAULT"
+check 'a failed apply exits 1' exit_is 1
+check 'a failed apply is named' output_has 'error: applying built-in objects failed'
+check 'a failed apply stops before the custom resources and the rollouts' log_lacks 'PrometheusRule|rollout'
+
+FAKE_FORBIDDEN=1 run --manifest "$MANIFEST_DEFAULT"
+check 'a CRD check the user may not make is not reported as a missing CRD' output_has 'error: cannot check CRD prometheusrules.monitoring.coreos.com: Error from server (Forbidden)'
+
+run --manifest "$MANIFEST_HEAD_SAMPLING"
+check 'head sampling refuses the end-to-end check' exit_is 1
+check 'and says why' output_has "cannot verify end to end: the collector keeps 20% of traces (head sampling), so the test span may be dropped; pass --skip-verify"
 
 run --manifest "$MANIFEST_NO_OTLP_HTTP"
 check 'verification without the OTLP/HTTP receiver exits 1' exit_is 1
@@ -104,6 +159,13 @@ check 'and says why' output_has "the collector's OTLP/HTTP receiver is off (coll
 run --manifest "$MANIFEST_NO_OTLP_HTTP" --skip-verify
 check '--skip-verify deploys without the span check' exit_is 0
 check '--skip-verify runs no pod' log_lacks ' run '
+
+# A dry run synthesizes into a temporary folder: the project's outputs stay as they are.
+before_sum=$(cat "$root/dist/rocketchat-tracing.k8s.yaml" "$root"/helm/*.yaml | cksum)
+RUN_PATH="$nokube_path" run --dry-run
+check 'a dry run without a manifest synthesizes and needs no kubectl' exit_is 0
+check 'it prints the plan' output_has 'statefulset/tempo (namespace monitoring)'
+check 'and leaves dist/ and helm/ alone' [ "$before_sum" = "$(cat "$root/dist/rocketchat-tracing.k8s.yaml" "$root"/helm/*.yaml | cksum)" ]
 
 run --manifest /nonexistent.yaml
 check 'a missing manifest exits 1' exit_is 1
@@ -116,12 +178,6 @@ check 'an unknown option is named' output_has 'error: unknown option --bogus'
 run --verify-timeout soon --manifest "$MANIFEST_DEFAULT"
 check 'a bad --verify-timeout is refused' output_has "error: --verify-timeout must be a whole number of seconds, got 'soon'"
 
-# No kubectl at all: a PATH with node and the basic tools only.
-nokube="$work/nokube"
-mkdir -p "$nokube"
-for tool in bash env node dirname mktemp rm cat awk sed sort tr grep od tail head cut; do
-  ln -s "$(command -v "$tool")" "$nokube/$tool"
-done
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1
 check 'no kubectl says what to install' output_has 'error: kubectl not found on PATH: install kubectl (1.28 or later)'
