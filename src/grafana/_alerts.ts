@@ -1,6 +1,4 @@
-import { TracingAlertThresholds } from './alert-thresholds';
-import { COLLECTOR_METRICS, KUBELET_METRICS, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_METRICS } from './_metrics';
-import { TraceSamplingModel } from '../common/trace-sampling';
+import { COLLECTOR_METRICS, KUBELET_METRICS, MetricSources, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_METRICS } from './_metrics';
 import { keptQuantile, requestEstimates } from './_estimates';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';
 
@@ -33,20 +31,11 @@ export const ALERT_NAMES = [
 export type AlertName = (typeof ALERT_NAMES)[number];
 
 /** What the rules select and compare against. */
-export interface AlertInputs {
+export interface AlertInputs extends MetricSources {
   readonly groupPrefix: string;
-  /** `span_kind` matcher of the spans counted as requests. */
-  readonly requestKinds: Matcher;
   /** Human-readable request kinds, e.g. `server/consumer`. */
   readonly requestKindsText: string;
-  readonly thresholds: Required<TracingAlertThresholds>;
-  readonly collector: { readonly namespace: string; readonly serviceName: string };
-  readonly tempo: { readonly namespace: string; readonly serviceName: string };
-  /** Regex of Tempo's data PersistentVolumeClaims; no storage alert without it. */
-  readonly tempoVolumeClaims?: string;
   readonly runbookUrl: (alert: AlertName) => string;
-  /** How the collector samples: span metrics count kept traces only. */
-  readonly sampling: TraceSamplingModel;
 }
 
 /** Window of the short-term request alerts; the success-rate objective is judged over an hour. */

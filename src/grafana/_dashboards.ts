@@ -7,10 +7,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as tempo from '@grafana/grafana-foundation-sdk/tempo';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { TracingAlertThresholds } from './alert-thresholds';
-import { TraceSamplingModel } from '../common/trace-sampling';
 import { requestEstimates } from './_estimates';
-import { COLLECTOR_METRICS, KUBELET_METRICS, SERVICE_GRAPH, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_LIMIT_NAMES, TEMPO_METRICS } from './_metrics';
+import { MetricSources, COLLECTOR_METRICS, KUBELET_METRICS, SERVICE_GRAPH, SPAN_METRICS, STATUS_CODE_ERROR, TEMPO_LIMIT_NAMES, TEMPO_METRICS } from './_metrics';
 import { Matcher, percent, quantile, rate, sel, sumBy } from './_promql';
 
 /** The pinned @grafana/grafana-foundation-sdk release the dashboards are built with. */
@@ -19,18 +17,9 @@ export const FOUNDATION_SDK_VERSION = '0.0.21';
 /** Uids of the dashboards (Grafana's uid rules). */
 export const DASHBOARD_UIDS = { overview: 'rocketchat-tracing', pipeline: 'tracing-pipeline' } as const;
 
-export interface DashboardInputs {
-  /** How the collector samples: span metrics count kept traces only. */
-  readonly sampling: TraceSamplingModel;
+export interface DashboardInputs extends MetricSources {
   readonly tempoUid: string;
   readonly prometheusUid: string;
-  /** `span_kind` matcher of the spans counted as requests. */
-  readonly requestKinds: Matcher;
-  readonly thresholds: Required<TracingAlertThresholds>;
-  readonly collector: { readonly namespace: string; readonly serviceName: string };
-  readonly tempo: { readonly namespace: string; readonly serviceName: string };
-  /** Regex of Tempo's data PersistentVolumeClaims; no volume panel without it. */
-  readonly tempoVolumeClaims?: string;
 }
 
 // Grafana variables and ranges, resolved by Grafana at query time (dashboard JSON is not

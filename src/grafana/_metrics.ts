@@ -1,3 +1,7 @@
+import { TraceSamplingModel } from '../common/trace-sampling';
+import { TracingAlertThresholds } from './alert-thresholds';
+import { Matcher } from './_promql';
+
 /**
  * Metric names the dashboards and alerts query, each checked in upstream source at the pinned
  * versions (see README "Grafana integration").
@@ -82,3 +86,16 @@ export const TEMPO_LIMIT_NAMES = {
   ingestionRateBytes: 'ingestion_rate_limit_bytes',
   maxLocalTracesPerUser: 'max_local_traces_per_user',
 } as const;
+
+/** What the dashboards and the alerts read: the stack's metric sources and how spans were sampled. */
+export interface MetricSources {
+  /** `span_kind` matcher of the spans counted as requests. */
+  readonly requestKinds: Matcher;
+  readonly thresholds: Required<TracingAlertThresholds>;
+  readonly collector: { readonly namespace: string; readonly serviceName: string };
+  readonly tempo: { readonly namespace: string; readonly serviceName: string };
+  /** Regex of Tempo's data PersistentVolumeClaims; no volume panel or alert without it. */
+  readonly tempoVolumeClaims?: string;
+  /** How the collector samples: span metrics count kept traces only. */
+  readonly sampling: TraceSamplingModel;
+}
