@@ -217,6 +217,9 @@ describe('TempoStack Kubernetes objects', () => {
     expect(slack({ collector: { sampling: { type: 'tail', decisionWaitSeconds: 120 } } })).toBe('180s');
     expect(slack({ collector: { sampling: { type: 'head', percentage: 10 } } })).toBe('60s');
     expect(slack({ tempo: { metricsGenerator: { ingestionSlackSeconds: 45 } } })).toBe('45s');
+    expect(() => synthStack({ tempo: { metricsGenerator: { enabled: false, ingestionSlackSeconds: 60 } } })).toThrow(
+      'tempo.metricsGenerator.ingestionSlackSeconds needs metricsGenerator.enabled: true; without the generator it would be ignored',
+    );
     expect(() => synthStack({ tempo: { metricsGenerator: { ingestionSlackSeconds: 0 } } })).toThrow(
       'tempo.metricsGenerator.ingestionSlackSeconds must be an integer from 1 to 3600 (seconds), got 0',
     );

@@ -206,6 +206,9 @@ export class TempoStack extends Construct {
       sendExemplars: optionalBoolean('metricsGenerator.sendExemplars', props.metricsGenerator?.sendExemplars, true),
       ingestionSlackSeconds: props.metricsGenerator?.ingestionSlackSeconds ?? 30,
     };
+    if (!generator.enabled && props.metricsGenerator?.ingestionSlackSeconds !== undefined) {
+      throw new ValidationError('metricsGenerator.ingestionSlackSeconds needs metricsGenerator.enabled: true; without the generator it would be ignored');
+    }
     if (!Number.isInteger(generator.ingestionSlackSeconds) || generator.ingestionSlackSeconds < 1 || generator.ingestionSlackSeconds > 3600) {
       invalidProp('metricsGenerator.ingestionSlackSeconds', 'an integer from 1 to 3600 (seconds)', props.metricsGenerator?.ingestionSlackSeconds);
     }
