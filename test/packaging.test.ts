@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
+import { kustomize } from './util';
 
 // The ways the synthesized stack is delivered besides `kubectl apply -f dist/`: the Helm chart in
 // helm/rocketchat-tracing and the kustomization beside dist/.
@@ -37,16 +38,6 @@ describe('Helm chart', () => {
 });
 
 describe('kustomization beside dist/', () => {
-  function kustomize(dir: string): any[] {
-    try {
-      const out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-      return parseAllDocuments(out).map((d) => d.toJS());
-    } catch (error: any) {
-      if (error.code === 'ENOENT') throw new Error('kubectl is needed for the kustomize check (kubectl kustomize); install kubectl');
-      throw new Error(`kubectl kustomize failed: ${error.stderr}`);
-    }
-  }
-
   test('kubectl kustomize renders exactly the objects of dist/', () => {
     expect(kustomize(ROOT).map(key).sort()).toEqual(distObjects().map(key).sort());
   });

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -8,7 +7,7 @@ import { parse } from 'yaml';
 import { OtelCollector, RocketChatTracing, RocketChatTracingProps, TracingStack, TracingStackProps } from '../src';
 import { HELM_VALUES_FILE, PATCHES_DIR, rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
 import { ROCKETCHAT_FULL } from './fixtures';
-import { K8sObject, findObject } from './util';
+import { K8sObject, findObject, kustomize } from './util';
 import { validateObjects } from './validate-objects';
 
 const COLLECTOR_URL = 'http://otel-collector.monitoring.svc:4317';
@@ -214,17 +213,6 @@ describe('Deployment patches for an existing release', () => {
     }
   });
 });
-
-function kustomize(dir: string): any[] {
-  let out: string;
-  try {
-    out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (error: any) {
-    if (error.code === 'ENOENT') throw new Error('kubectl is needed for the kustomize check (kubectl kustomize); install kubectl');
-    throw new Error(`kubectl kustomize failed: ${error.stderr}`);
-  }
-  return out.split(/^---$/m).map((doc) => parse(doc));
-}
 
 describe('instrument() for workloads of a cdk8s app', () => {
   test('a cdk8s-plus Deployment gets the contract on its container', () => {

@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { Testing } from 'cdk8s';
-import { parse } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { TracingStack, TracingStackProps } from '../src';
 
 export interface K8sObject {
@@ -30,4 +31,16 @@ export function tempoFiles(objects: K8sObject[], name = 'tempo'): { config: any;
 
 export function tempoContainer(objects: K8sObject[], name = 'tempo'): any {
   return findObject(objects, 'StatefulSet', name).spec.template.spec.containers[0];
+}
+
+/** The objects `kubectl kustomize <dir>` renders (kubectl's built-in kustomize, offline). */
+export function kustomize(dir: string): any[] {
+  let out: string;
+  try {
+    out = execFileSync('kubectl', ['kustomize', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (error: any) {
+    if (error.code === 'ENOENT') throw new Error('kubectl is needed for the kustomize checks (kubectl kustomize); install kubectl');
+    throw new Error(`kubectl kustomize failed: ${error.stderr}`);
+  }
+  return parseAllDocuments(out).map((d) => d.toJS());
 }

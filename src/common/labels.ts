@@ -33,3 +33,8 @@ export function projectLabels(): Record<string, string> {
 export function standardLabels(options: ComponentLabelsOptions): Record<string, string> {
   return { ...selectorLabels(options), 'app.kubernetes.io/version': options.version, ...projectLabels() };
 }
+
+/** Selects a namespace by name, through the label Kubernetes puts on every namespace. */
+export function namespaceNameSelector(namespace: string): { matchLabels: Record<string, string> } {
+  return { matchLabels: { 'kubernetes.io/metadata.name': namespace } };
+}

@@ -1,9 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { RECEIVER_PORTS } from '../collector/_ports';
 import { OtelCollector } from '../collector/otel-collector';
+import { DEFAULT_NAMESPACE } from '../common/defaults';
 import { ValidationError, describeValue, invalidProp } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
-import { PART_OF, projectLabels } from '../common/labels';
+import { PART_OF, namespaceNameSelector, projectLabels } from '../common/labels';
 import { PortSpec } from '../common/ports';
 import { RocketChatTracing } from '../rocketchat/rocketchat-tracing';
 import { TempoStack } from '../tempo/tempo-stack';
@@ -28,7 +30,7 @@ export interface TracingNetworkPoliciesProps {
   readonly rocketChat?: RocketChatTracing;
   /**
    * Grafana's pods, which query Tempo.
-   * @default - kube-prometheus-stack's Grafana: namespace `monitoring`, `app.kubernetes.io/name: grafana`
+   * @default - kube-prometheus-stack's Grafana: namespace `monitoring` (in TracingStack, the Grafana integration's `grafanaNamespace`), `app.kubernetes.io/name: grafana`
    */
   readonly grafana?: PodPeer;
   /**
@@ -69,8 +71,10 @@ export interface TracingNetworkPoliciesProps {
 /** Labels of the short-lived pod `scripts/deploy-tracing-stack.sh` verifies the stack from. */
 export const VERIFY_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'rocketchat-tracing-verify' };
 
-const DEFAULT_GRAFANA: PodPeer = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'grafana' } };
-const DEFAULT_PROMETHEUS: PodPeer = { namespace: 'monitoring', podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
+/** kube-prometheus-stack's Grafana pods. */
+export const DEFAULT_GRAFANA_POD_LABELS: Readonly<Record<string, string>> = { 'app.kubernetes.io/name': 'grafana' };
+const DEFAULT_GRAFANA: PodPeer = { namespace: DEFAULT_NAMESPACE, podLabels: DEFAULT_GRAFANA_POD_LABELS };
+const DEFAULT_PROMETHEUS: PodPeer = { namespace: DEFAULT_NAMESPACE, podLabels: { 'app.kubernetes.io/name': 'prometheus' } };
 const DEFAULT_DNS: PodPeer = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
 
 type Peer = k8s.NetworkPolicyPeer;
@@ -115,7 +119,7 @@ export class TracingNetworkPolicies extends Construct {
     const namespace = tempo.namespace;
 
     const pods = (peer: PodPeer): Peer => ({
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': peer.namespace } },
+      namespaceSelector: namespaceNameSelector(peer.namespace),
       podSelector: { matchLabels: { ...peer.podLabels } },
     });
     const local = (labels: Readonly<Record<string, string>>): Peer => pods({ namespace, podLabels: labels });
@@ -151,11 +155,11 @@ export class TracingNetworkPolicies extends Construct {
 
     const collectorIngress: k8s.NetworkPolicyIngressRule[] = [];
     if (rocketChat) {
-      const rocketChatPods: Peer = { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': rocketChat.namespace } }, podSelector: rocketChat.podSelector };
+      const rocketChatPods: Peer = { namespaceSelector: namespaceNameSelector(rocketChat.namespace), podSelector: rocketChat.podSelector };
       collectorIngress.push({ from: [rocketChatPods], ports: tcp(rocketChat.collectorPodPort) });
     }
     if (senders.length) collectorIngress.push({ from: senders.map(pods), ports: listening(collector.receiverPorts) });
-    if (collector.receivers.otlpHttp) collectorIngress.push({ from: [verifyPods], ports: tcp(collector.receiverPorts.find((p) => p.name === 'otlp-http')!.port) });
+    if (collector.receivers.otlpHttp) collectorIngress.push({ from: [verifyPods], ports: tcp(RECEIVER_PORTS.otlpHttp.port) });
     collectorIngress.push({ from: [pods(prometheus)], ports: tcp(collector.metricsPort) });
     const collectorEgress: k8s.NetworkPolicyEgressRule[] = [dnsRule, { to: [tempoPods], ports: tcp(exportPort) }];
     if (apiCidrs.length) collectorEgress.push({ to: apiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(...apiPorts) });

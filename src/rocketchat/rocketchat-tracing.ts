@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { Instrumentation, InstrumentationSpecPropagators, InstrumentationSpecSamplerType } from '../../imports/opentelemetry.io';
 import { ValidationError, describeValue, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
-import { projectLabels } from '../common/labels';
+import { namespaceNameSelector, projectLabels } from '../common/labels';
 import {
   EnvVar,
   Propagator,
@@ -339,13 +339,12 @@ export class RocketChatTracing extends Construct {
     const port = [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(this.collectorPodPort) }];
     const rocketChatPods = this.podSelector;
     const collectorPods = { matchLabels: { ...collector.selectorLabels } };
-    const namespaceSelector = (name: string) => ({ matchLabels: { 'kubernetes.io/metadata.name': name } });
     new k8s.KubeNetworkPolicy(this, 'RocketChatEgress', {
       metadata: { name: `${this.releaseName}-otlp-egress`, namespace: this.namespace, labels },
       spec: {
         podSelector: rocketChatPods,
         policyTypes: ['Egress'],
-        egress: [{ to: [{ namespaceSelector: namespaceSelector(collector.namespace), podSelector: collectorPods }], ports: port }],
+        egress: [{ to: [{ namespaceSelector: namespaceNameSelector(collector.namespace), podSelector: collectorPods }], ports: port }],
       },
     });
   }
