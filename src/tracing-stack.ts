@@ -8,7 +8,7 @@ import { projectLabels } from './common/labels';
 import { samplingHoldSeconds } from './collector/_hold';
 import { OtelCollector, OtelCollectorProps } from './collector/otel-collector';
 import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from './grafana/grafana-tracing-integration';
-import { TracingNetworkPolicies, TracingNetworkPoliciesProps } from './network/tracing-network-policies';
+import { DEFAULT_GRAFANA_POD_LABELS, TracingNetworkPolicies, TracingNetworkPoliciesProps } from './network/tracing-network-policies';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
 
@@ -137,7 +137,14 @@ export class TracingStack extends Chart {
     const { enabled: policiesEnabled, ...policyProps } = props.networkPolicies ?? {};
     if (optionalBoolean('networkPolicies.enabled', policiesEnabled, false)) {
       this.networkPolicies = underProp('networkPolicies', () =>
-        new TracingNetworkPolicies(this, 'NetworkPolicies', { ...policyProps, tempo: this.tempo, collector: this.collector, rocketChat: this.rocketChat }));
+        new TracingNetworkPolicies(this, 'NetworkPolicies', {
+          // Grafana runs where the Grafana integration provisions it.
+          grafana: { namespace: this.grafana.grafanaNamespace, podLabels: DEFAULT_GRAFANA_POD_LABELS },
+          ...policyProps,
+          tempo: this.tempo,
+          collector: this.collector,
+          rocketChat: this.rocketChat,
+        }));
     } else if (Object.keys(policyProps).length) {
       throw new ValidationError(`networkPolicies.${Object.keys(policyProps)[0]} needs networkPolicies.enabled: true; without it no policy is emitted`);
     }

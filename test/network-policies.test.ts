@@ -209,6 +209,15 @@ describe('policy set settings', () => {
     expect(collector.spec.egress.some((r: any) => r.to.some((p: any) => p.ipBlock))).toBe(false);
   });
 
+  test('Grafana\'s peer follows the Grafana integration\'s namespace unless given', () => {
+    const grafanaPeer = (props: TracingStackProps) =>
+      synthStack(props).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'tempo-flows')!.spec.ingress[1].from[0];
+    const base = { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] };
+    expect(grafanaPeer({ networkPolicies: base, grafana: { grafanaNamespace: 'grafana' } }).namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'grafana' } });
+    const given = grafanaPeer({ networkPolicies: { ...base, grafana: { namespace: 'observability', podLabels: { app: 'grafana' } } }, grafana: { grafanaNamespace: 'grafana' } });
+    expect(given).toEqual({ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'observability' } }, podSelector: { matchLabels: { app: 'grafana' } } });
+  });
+
   test('settings without the switch, or that would match every pod, are refused', () => {
     expect(() => synthStack({ networkPolicies: { kubernetesApiCidrs: ['10.0.0.1/32'] } })).toThrow(
       'networkPolicies.kubernetesApiCidrs needs networkPolicies.enabled: true; without it no policy is emitted',
