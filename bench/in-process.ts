@@ -15,7 +15,7 @@ const loaded = performance.now();
 
 function synth(): { objects: number; bytes: number } {
   const app = new App({ outdir: '/nonexistent' });
-  const stack = new TracingStack(app, 'rocketchat-tracing');
+  const stack = new TracingStack(app, 'rocketchat-tracing', { tls: { enabled: false } });
   for (let i = 2; i <= pipelines; i++) {
     new OtelCollector(stack, `Collector${i}`, {
       name: `otel-collector-${i}`,

@@ -3,7 +3,7 @@
 // the plan as tab-separated lines:
 //   object <phase> <apiVersion> <kind> <namespace or -> <name> <required CRD or ->
 //   rollout <namespace> <deployment|statefulset> <name>
-//   verify-collector <namespace> <service> <otlp-http port or ->
+//   verify-collector <namespace> <service> <otlp-http port or -> <Secret with the receivers' ca.crt, or - for plaintext>
 //   verify-tempo <namespace> <service> <http port>
 //   verify-sampling <all | errors-kept | head <percent>>
 // Phases: 1 Namespaces, 2 built-in kinds, 3 custom resources (which need their CRDs).
@@ -58,18 +58,18 @@ function main() {
   const component = (name) => objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === name && o.spec?.clusterIP !== 'None');
   const collector = component('trace-collector');
   const tempo = component('trace-store');
+  const collectorConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
+  const config = collectorConfig ? parse(Object.values(collectorConfig.data)[0]) : undefined;
   if (collector) {
     const http = collector.spec.ports.find((p) => p.name === 'otlp-http');
-    lines.push(['verify-collector', collector.metadata.namespace, collector.metadata.name, http ? http.port : '-']);
+    lines.push(['verify-collector', collector.metadata.namespace, collector.metadata.name, http ? http.port : '-', receiverCaSecret(objects, config) ?? '-']);
   }
   if (tempo) {
     const http = tempo.spec.ports.find((p) => p.name === 'http');
     lines.push(['verify-tempo', tempo.metadata.namespace, tempo.metadata.name, http.port]);
   }
   // Whether a test span with status ERROR is sure to be kept.
-  const collectorConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
-  if (collectorConfig) {
-    const config = parse(Object.values(collectorConfig.data)[0]);
+  if (config) {
     const processors = config.processors ?? {};
     const tail = processors.tail_sampling;
     const head = processors.probabilistic_sampler;
@@ -90,3 +90,15 @@ function main() {
 }
 
 main();
+
+/** The Secret whose certificate the collector's OTLP/HTTP receiver serves (its ca.crt verifies it). */
+function receiverCaSecret(objects, config) {
+  const certFile = config?.receivers?.otlp?.protocols?.http?.tls?.cert_file;
+  if (!certFile) return undefined;
+  const workload = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
+  const pod = workload?.spec.template.spec;
+  const mount = (pod?.containers[0].volumeMounts ?? []).find((m) => certFile.startsWith(`${m.mountPath}/`));
+  const volume = mount && pod.volumes.find((v) => v.name === mount.name);
+  if (!volume?.secret) throw new Error(`the collector serves ${certFile}, which no Secret volume of its pod provides`);
+  return volume.secret.secretName;
+}

@@ -92,7 +92,7 @@ required_crds() { awk -F'\t' '$1 == "object" && $7 != "-" { print $7 }' "$work/p
 namespaces_used() { awk -F'\t' '$1 == "object" && $5 != "-" { print $5 }' "$work/plan.tsv" | sort -u; }
 namespaces_created() { awk -F'\t' '$1 == "object" && $4 == "Namespace" { print $6 }' "$work/plan.tsv" | sort -u; }
 rollouts() { awk -F'\t' '$1 == "rollout" { print $2 "\t" $3 "/" $4 }' "$work/plan.tsv"; }
-verify_target() { awk -F'\t' -v what="$1" '$1 == what { print $2 "\t" $3 "\t" $4 }' "$work/plan.tsv"; }
+verify_target() { awk -F'\t' -v what="$1" '$1 == what { print $2 "\t" $3 "\t" $4 "\t" $5 }' "$work/plan.tsv"; }
 
 crd_hint() {
   case "$1" in
@@ -169,7 +169,7 @@ done < <(rollouts)
 
 # 6. End to end: a span in through the collector, out of Tempo.
 if $verify; then
-  IFS=$'\t' read -r c_ns c_svc c_port < <(verify_target verify-collector) || true
+  IFS=$'\t' read -r c_ns c_svc c_port c_ca < <(verify_target verify-collector) || true
   IFS=$'\t' read -r t_ns t_svc t_port < <(verify_target verify-tempo) || true
   IFS=$'\t' read -r sampling sampling_pct < <(awk -F'\t' '$1 == "verify-sampling" { print $2 "\t" $3 }' "$work/plan.tsv") || true
   [ -n "${c_svc:-}" ] && [ -n "${t_svc:-}" ] || fail "cannot verify: the manifest has no collector or Tempo Service; pass --skip-verify"
@@ -179,6 +179,13 @@ if $verify; then
     head) fail "cannot verify end to end: the collector keeps ${sampling_pct}% of traces (head sampling), so the test span may be dropped; pass --skip-verify" ;;
     *) fail "cannot verify end to end: the collector's tail sampling does not keep every error (collector.sampling.keepErrors), so the test span may be dropped; pass --skip-verify" ;;
   esac
+  # With TLS the span goes over https, verified with the CA of the collector's certificate.
+  c_scheme=http curl_tls='' ca_volume='' ca_mount=''
+  if [ "${c_ca:--}" != "-" ]; then
+    c_scheme=https curl_tls='--cacert /ca/ca.crt'
+    ca_volume=',"volumes":[{"name":"ca","secret":{"secretName":"'"$c_ca"'","items":[{"key":"ca.crt","path":"ca.crt"}]}}]'
+    ca_mount=',"volumeMounts":[{"name":"ca","mountPath":"/ca","readOnly":true}]'
+  fi
   trace_id=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
   pod="rct-verify-${trace_id:0:8}"
   step "verifying: span with trace id $trace_id through $c_svc.$c_ns into $t_svc.$t_ns"
@@ -187,7 +194,7 @@ if $verify; then
   # /api/traces/<id> answers 404 until the trace is there (/api/v2 answers 200 with an empty one).
   script='
 now=$(date +%s)000000000
-code=$(curl -sS -o /dev/null -w "%{http_code}" -X POST "http://'"$c_svc.$c_ns.svc:$c_port"'/v1/traces" -H "Content-Type: application/json" -d "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"deploy-verify\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"'"$trace_id"'\",\"spanId\":\"0123456789abcdef\",\"name\":\"deploy-verify\",\"kind\":1,\"status\":{\"code\":2},\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$now\"}]}]}]}")
+code=$(curl -sS '"$curl_tls"' -o /dev/null -w "%{http_code}" -X POST "'"$c_scheme://$c_svc.$c_ns.svc:$c_port"'/v1/traces" -H "Content-Type: application/json" -d "{\"resourceSpans\":[{\"resource\":{\"attributes\":[{\"key\":\"service.name\",\"value\":{\"stringValue\":\"deploy-verify\"}}]},\"scopeSpans\":[{\"spans\":[{\"traceId\":\"'"$trace_id"'\",\"spanId\":\"0123456789abcdef\",\"name\":\"deploy-verify\",\"kind\":1,\"status\":{\"code\":2},\"startTimeUnixNano\":\"$now\",\"endTimeUnixNano\":\"$now\"}]}]}]}")
 if [ "$code" != 200 ]; then echo "send-failed ${code:-no connection}"; exit 1; fi
 echo sent
 end=$(( $(date +%s) + '"$verify_timeout"' ))
@@ -198,7 +205,7 @@ done
 echo not-found
 exit 1'
   json_script=$(printf '%s' "$script" | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.stringify(s)))')
-  overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":100,"runAsGroup":101,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"'"$pod"'","image":"'"$CURL_IMAGE"'","command":["sh","-c"],"args":['"$json_script"'],"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}}]}}'
+  overrides='{"spec":{"securityContext":{"runAsNonRoot":true,"runAsUser":100,"runAsGroup":101,"seccompProfile":{"type":"RuntimeDefault"}},"containers":[{"name":"'"$pod"'","image":"'"$CURL_IMAGE"'","command":["sh","-c"],"args":['"$json_script"'],"securityContext":{"allowPrivilegeEscalation":false,"readOnlyRootFilesystem":true,"capabilities":{"drop":["ALL"]}},"resources":{"requests":{"cpu":"10m","memory":"16Mi"},"limits":{"cpu":"100m","memory":"64Mi"}}'"$ca_mount"'}]'"$ca_volume"'}}'
   # Not attached: the pod runs to completion, then its log holds the outcome.
   trap 'rm -rf "$work"; kc -n "$c_ns" delete pod "$pod" --ignore-not-found --wait=false >/dev/null 2>&1 || true' EXIT
   # The label is the one the stack's NetworkPolicies let reach the collector and Tempo.

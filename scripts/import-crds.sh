@@ -29,3 +29,5 @@ import_group grafana \
   grafana.integreatly.org_grafanafolders.yaml
 import_group opentelemetry \
   opentelemetry.io_instrumentations.yaml
+import_group cert-manager \
+  cert-manager.io_certificates.yaml

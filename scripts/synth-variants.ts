@@ -10,7 +10,7 @@ import { TEMPO_PINNED_VERSIONS, TracingStack, TracingStackProps } from '../src';
 import { ALL_RECEIVERS, ROCKETCHAT_FULL, STORAGES } from '../test/fixtures';
 
 export function synthVariants(outdir: string): string[] {
-  const variants: Record<string, TracingStackProps> = {};
+  const variants: Record<string, Partial<TracingStackProps>> = {};
   for (const version of Object.values(TEMPO_PINNED_VERSIONS)) {
     for (const [name, storage] of Object.entries(STORAGES)) {
       variants[`${version}-${name.replace(/ /g, '-')}`] = { tempo: { version, storage, receivers: ALL_RECEIVERS } };
@@ -29,10 +29,20 @@ export function synthVariants(outdir: string): string[] {
   variants['grafana-sidecar-managed-datasources-other-namespace'] = {
     grafana: { grafanaNamespace: 'grafana', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
   };
+  variants['tls-cert-manager-network-policies'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    tempo: { storage: STORAGES['azure workload identity'] },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] },
+  };
+  variants['tls-existing-secrets'] = {
+    tls: { enabled: true, collectorSecretName: 'collector-cert', tempoSecretName: 'tempo-cert', rocketChatTrustedCa: { secretName: 'tracing-ca' } },
+    collector: { persistentQueue: { enabled: true } },
+  };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {
-    const chart = new TracingStack(Testing.app(), 'rocketchat-tracing', props);
+    const chart = new TracingStack(Testing.app(), 'rocketchat-tracing', { tls: { enabled: false }, ...props });
     const dir = path.join(outdir, name);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'rocketchat-tracing.k8s.yaml'), Yaml.stringify(...Testing.synth(chart)));

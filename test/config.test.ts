@@ -6,7 +6,7 @@ import Ajv from 'ajv';
 import { parse } from 'yaml';
 import { ConfigFileError, ValidationError, loadTracingConfig, parseTracingConfig } from '../src';
 import { tracingConfigJsonSchema } from '../src/config/load-config';
-import { synthStack, tempoFiles } from './util';
+import { PLAINTEXT, synthStack, tempoFiles } from './util';
 import { validateObjects } from './validate-objects';
 
 const ROOT = path.join(__dirname, '..');
@@ -21,20 +21,20 @@ function tempFile(content: string): string {
 }
 
 describe('config file', () => {
-  test('no file: the defaults', () => {
+  test('no file: an error naming what the file must decide', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-empty-'));
     const cwd = process.cwd();
     process.chdir(dir);
     try {
-      expect(loadTracingConfig({})).toEqual({ props: {} });
+      expect(() => loadTracingConfig({})).toThrow(/^tracing\.config\.yaml not found in .*: copy tracing\.config\.example\.yaml, or write one with at least `tls: \{ enabled: false \}`/);
     } finally {
       process.chdir(cwd);
     }
   });
 
   test('TRACING_CONFIG names another file; a missing one is an error', () => {
-    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\n');
-    expect(loadTracingConfig({ TRACING_CONFIG: file })).toEqual({ props: { namespace: 'tracing', tempo: { version: '2.10.8' } }, file });
+    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\ntls:\n  enabled: false\n');
+    expect(loadTracingConfig({ TRACING_CONFIG: file })).toEqual({ props: { namespace: 'tracing', tempo: { version: '2.10.8' }, tls: { enabled: false } }, file });
     expect(() => loadTracingConfig({ TRACING_CONFIG: '/nonexistent/x.yaml' })).toThrow('TRACING_CONFIG=/nonexistent/x.yaml: file not found');
   });
 
@@ -51,6 +51,7 @@ describe('config file', () => {
         '    auth: { type: secret }',
         '  limits: { maxTracesPerUser: "10000" }',
         '  retension: 168h',
+        'tls: { enabled: false }',
       ].join('\n'),
     );
     let message = '';
@@ -81,6 +82,7 @@ describe('config file', () => {
         samplingRatio: 1.5,
         protocol: 'http/protobuf',
       },
+      tls: { enabled: false },
     };
     let message = '';
     try {
@@ -114,7 +116,7 @@ describe('config file', () => {
       instrumentation: { enabled: true, name: 'rc-tracing' },
       networkPolicies: true,
     };
-    expect(parseTracingConfig({ rocketChat }, 'f.yaml')).toEqual({ rocketChat });
+    expect(parseTracingConfig({ rocketChat, tls: PLAINTEXT }, 'f.yaml')).toEqual({ rocketChat, tls: PLAINTEXT });
     expect(validateObjects(synthStack({ rocketChat } as any))).toEqual([]);
   });
 
@@ -135,7 +137,7 @@ describe('config file', () => {
       releaseLabel: 'prom-stack',
       runbookBaseUrl: 'https://git.example.com/ops/tracing/README.md',
     };
-    expect(parseTracingConfig({ grafana }, 'f.yaml')).toEqual({ grafana });
+    expect(parseTracingConfig({ grafana, tls: PLAINTEXT }, 'f.yaml')).toEqual({ grafana, tls: PLAINTEXT });
     const objects = synthStack({ grafana } as any);
     expect(validateObjects(objects)).toEqual([]);
     expect(objects.filter((o) => o.apiVersion.startsWith('grafana.integreatly.org')).map((o) => o.kind).sort()).toEqual([
@@ -160,8 +162,12 @@ describe('config file', () => {
     expect(() => loadTracingConfig({ TRACING_CONFIG: file })).toThrow(/invalid YAML in .*Map keys must be unique/);
   });
 
-  test('an empty file means the defaults', () => {
-    expect(loadTracingConfig({ TRACING_CONFIG: tempFile('# nothing yet\n') }).props).toEqual({});
+  test('an empty file is refused: tls must be decided', () => {
+    expect(() => loadTracingConfig({ TRACING_CONFIG: tempFile('# nothing yet\n') })).toThrow(/: tls: required key is missing$/);
+  });
+
+  test('the committed config decides plaintext explicitly', () => {
+    expect(loadTracingConfig({ TRACING_CONFIG: path.join(ROOT, 'tracing.config.yaml') }).props).toEqual({ tls: { enabled: false } });
   });
 
   test('the commented example config is valid and synthesizes valid objects', () => {
@@ -180,7 +186,11 @@ describe('config file', () => {
   // Values the editor (JSON Schema) and the synth (loader) must judge alike.
   const AGREEMENT: [string, unknown, boolean][] = [
     ['the example', parse(fs.readFileSync(EXAMPLE, 'utf8')), true],
-    ['nothing', {}, true],
+    ['nothing', {}, false],
+    ['only the plaintext decision', { tls: PLAINTEXT }, true],
+    ['TLS from a ClusterIssuer', { tls: { enabled: true, certManager: { name: 'ca' } } }, true],
+    ['TLS without a kind of issuer it knows', { tls: { enabled: true, certManager: { name: 'ca', kind: 'Vault' } } }, false],
+    ['TLS undecided', { tls: {} }, false],
     ['a misspelt key', { tempo: { retension: '168h' } }, false],
     ['retention in days', { tempo: { retention: '7d' } }, false],
     ['fractional retention', { tempo: { retention: '1.5h' } }, false],
@@ -203,7 +213,9 @@ describe('config file', () => {
     ['a log level', { tempo: { logLevel: 'warn' } }, true],
   ];
 
-  test.each(AGREEMENT)('JSON Schema and loader agree on %s', (_name, value, valid) => {
+  test.each(AGREEMENT)('JSON Schema and loader agree on %s', (_name, given, valid) => {
+    // Every case but the tls ones is about something else: give it the plaintext decision.
+    const value = typeof given === 'object' && given !== null && !('tls' in given) && _name !== 'nothing' ? { ...given, tls: PLAINTEXT } : given;
     const validate = new Ajv({ strict: true, allErrors: true }).compile(tracingConfigJsonSchema());
     expect(validate(value)).toBe(valid);
     const load = () => parseTracingConfig(value, 'f.yaml');
@@ -234,7 +246,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
     });
 
   test('a construct check names the file and the key path too', () => {
-    const file = tempFile('tempo:\n  limits:\n    ingestionRateLimitBytes: 30000000\n');
+    const file = tempFile('tempo:\n  limits:\n    ingestionRateLimitBytes: 30000000\ntls:\n  enabled: false\n');
     const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-')) });
     expect(result.status).toBe(1);
     expect(result.stderr).toBe(
@@ -243,7 +255,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
   });
 
   test('a bad config file stops the synth with exit code 1 and the key path, writing nothing', () => {
-    const file = tempFile('tempo:\n  version: "2.9.0"\n');
+    const file = tempFile('tempo:\n  version: "2.9.0"\ntls:\n  enabled: false\n');
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
     const result = run({ TRACING_CONFIG: file, CDK8S_OUTDIR: outdir });
     expect(result.status).toBe(1);
@@ -252,7 +264,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
   });
 
   test('a valid config file synthesizes to CDK8S_OUTDIR; the project around it gets the Helm values and patches', () => {
-    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\nrocketChat:\n  releaseName: chat\n');
+    const file = tempFile('namespace: tracing\ntempo:\n  version: "2.10.8"\nrocketChat:\n  releaseName: chat\ntls:\n  enabled: false\n');
     const project = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-out-'));
     fs.writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'tracing', version: '2.3.4' }));
     const outdir = path.join(project, 'dist');
@@ -273,7 +285,7 @@ describe('the app (cdk8s.yaml `app`)', () => {
   test('an output folder outside the working directory (cdk8s synth --stdout) gets the manifests only', () => {
     const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-stdout-'));
     const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-cwd-'));
-    const result = run({ CDK8S_OUTDIR: outdir }, cwd);
+    const result = run({ TRACING_CONFIG: path.join(ROOT, 'tracing.config.yaml'), CDK8S_OUTDIR: outdir }, cwd);
     expect(result.status).toBe(0);
     expect(fs.readdirSync(outdir)).toEqual(['rocketchat-tracing.k8s.yaml']);
     expect(fs.readdirSync(cwd)).toEqual([]);

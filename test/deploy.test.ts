@@ -4,13 +4,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
 import { TracingStack, TracingStackProps, VERIFY_POD_LABELS } from '../src';
+import { stackProps } from './util';
 
 // scripts/deploy-tracing-stack.sh against a fake kubectl (test/deploy/bin): call order, flags,
 // and each failure path's exit code and message. The checks live in test/deploy/deploy-harness.sh.
 
-function writeManifest(dir: string, name: string, props: TracingStackProps): string {
+function writeManifest(dir: string, name: string, props: Partial<TracingStackProps>): string {
   const file = path.join(dir, `${name}.yaml`);
-  fs.writeFileSync(file, Yaml.stringify(...Testing.synth(new TracingStack(Testing.app(), 'rocketchat-tracing', props))));
+  fs.writeFileSync(file, Yaml.stringify(...Testing.synth(new TracingStack(Testing.app(), 'rocketchat-tracing', stackProps(props)))));
   return file;
 }
 
@@ -23,6 +24,7 @@ test('deploy script: every harness check passes', () => {
       MANIFEST_ROCKETCHAT: writeManifest(dir, 'rocketchat', { rocketChat: { namespace: 'chat', instrumentation: { enabled: true }, networkPolicies: true } }),
       MANIFEST_NO_OTLP_HTTP: writeManifest(dir, 'no-otlp-http', { collector: { receivers: { otlpHttp: false } } }),
       MANIFEST_HEAD_SAMPLING: writeManifest(dir, 'head-sampling', { collector: { sampling: { type: 'head', percentage: 20 } } }),
+      MANIFEST_TLS: writeManifest(dir, 'tls', { tls: { enabled: true, certManager: { name: 'tracing-ca' } } }),
       VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });

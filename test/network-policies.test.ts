@@ -23,7 +23,7 @@ const INTERNET = { ip: '93.184.216.34' };
 /** kube-prometheus-stack's Prometheus Service and the pods it selects. */
 const KNOWN_SERVICES: Record<string, Pod> = { 'kube-prometheus-stack-prometheus.monitoring.svc': PROMETHEUS };
 
-const POLICIES_ON: TracingStackProps = {
+const POLICIES_ON: Partial<TracingStackProps> = {
   networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] },
   rocketChat: { workloads: ['core', 'presence'], instrumentation: { enabled: true } },
 };
@@ -132,7 +132,8 @@ describe.each([
     tempo: { storage: STORAGES['azure workload identity'] },
     networkPolicies: { ...POLICIES_ON.networkPolicies, objectStorageCidrs: ['20.150.0.0/16'] },
   }],
-] as [string, TracingStackProps][])('policy set (%s)', (_name, props) => {
+  ['TLS on the span path', { ...POLICIES_ON, tls: { enabled: true, certManager: { name: 'tracing-ca' } } }],
+] as [string, Partial<TracingStackProps>][])('policy set (%s)', (_name, props) => {
   const objects = synthStack(props);
   const flows = deriveFlows(objects);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.namespace === 'monitoring');
@@ -210,7 +211,7 @@ describe('policy set settings', () => {
   });
 
   test('Grafana\'s peer follows the Grafana integration\'s namespace unless given', () => {
-    const grafanaPeer = (props: TracingStackProps) =>
+    const grafanaPeer = (props: Partial<TracingStackProps>) =>
       synthStack(props).find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'tempo-flows')!.spec.ingress[1].from[0];
     const base = { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] };
     expect(grafanaPeer({ networkPolicies: base, grafana: { grafanaNamespace: 'grafana' } }).namespaceSelector).toEqual({ matchLabels: { 'kubernetes.io/metadata.name': 'grafana' } });

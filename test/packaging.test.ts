@@ -102,7 +102,7 @@ describe('npm package', () => {
         "import { App, Chart } from 'cdk8s';",
         "import { OtelCollector, RocketChatTracing, TempoStack, TracingStack } from 'rocketchat-tracing';",
         "const app = new App({ outdir: 'out' });",
-        "new TracingStack(app, 'tracing', { namespace: 'observability', rocketChat: { releaseName: 'chat' } });",
+        "new TracingStack(app, 'tracing', { namespace: 'observability', rocketChat: { releaseName: 'chat' }, tls: { enabled: false } });",
         "const chart = new Chart(app, 'own', { namespace: 'obs' });",
         "const tempo = new TempoStack(chart, 'Tempo', {});",
         'const collector = new OtelCollector(chart, "Collector", { traceBackend: tempo });',

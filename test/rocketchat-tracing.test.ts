@@ -7,14 +7,14 @@ import { parse } from 'yaml';
 import { OtelCollector, RocketChatTracing, RocketChatTracingProps, TracingStack, TracingStackProps } from '../src';
 import { HELM_VALUES_FILE, PATCHES_DIR, rocketChatDeliveryFiles } from '../src/rocketchat/delivery-files';
 import { ROCKETCHAT_FULL } from './fixtures';
-import { K8sObject, findObject, kustomize } from './util';
+import { K8sObject, findObject, kustomize, stackProps } from './util';
 import { validateObjects } from './validate-objects';
 
 const COLLECTOR_URL = 'http://otel-collector.monitoring.svc:4317';
 
-function synth(props: TracingStackProps = {}): { stack: TracingStack; objects: K8sObject[] } {
+function synth(props: Partial<TracingStackProps> = {}): { stack: TracingStack; objects: K8sObject[] } {
   const app = Testing.app();
-  const stack = new TracingStack(app, 'rocketchat-tracing', props);
+  const stack = new TracingStack(app, 'rocketchat-tracing', stackProps(props));
   return { stack, objects: Testing.synth(stack) as K8sObject[] };
 }
 
@@ -44,7 +44,7 @@ const DEFAULT_CONTRACT = {
   OTEL_ATTRIBUTE_VALUE_LENGTH_LIMIT: '4096',
 };
 
-const FULL: TracingStackProps = { rocketChat: ROCKETCHAT_FULL };
+const FULL: Partial<TracingStackProps> = { rocketChat: ROCKETCHAT_FULL };
 
 describe('the environment contract', () => {
   test('defaults: native tracing on, OTLP gRPC to the stack collector, all new traces recorded', () => {
@@ -382,7 +382,7 @@ describe('bad input names the prop', () => {
   test('network policies match the pod port: from the URL, including scheme-default ports, or given', () => {
     const chart = new Chart(Testing.app(), 'ports');
     const target = { namespace: 'monitoring', selectorLabels: { app: 'collector' } };
-    new RocketChatTracing(chart, 'Https', { collector: { ...target, otlpGrpcUrl: 'https://collector.monitoring.svc:443' }, networkPolicies: true, releaseName: 'a' });
+    new RocketChatTracing(chart, 'Https', { collector: { ...target, otlpGrpcUrl: 'https://collector.monitoring.svc:443' }, networkPolicies: true, releaseName: 'a', trustedCa: { secretName: 'collector-ca' } });
     new RocketChatTracing(chart, 'PodPort', { collector: { ...target, otlpGrpcUrl: COLLECTOR_URL, otlpGrpcPodPort: 14317 }, networkPolicies: true, releaseName: 'b' });
     const ports = Testing.synth(chart).filter((o: any) => o.kind === 'NetworkPolicy').map((o: any) => o.spec.egress[0].ports[0].port);
     expect(ports).toEqual([443, 14317]);

@@ -9,7 +9,7 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
   const line = version.startsWith('3.0') ? '3.0' : '2.10';
 
   describe.each(Object.entries(STORAGES))('storage %s', (_name, storage) => {
-    const props: TracingStackProps = { tempo: { version, storage, receivers: ALL_RECEIVERS, tenantOverrides: { 'single-tenant': { maxTracesPerUser: 20000 } } } };
+    const props: Partial<TracingStackProps> = { tempo: { version, storage, receivers: ALL_RECEIVERS, tenantOverrides: { 'single-tenant': { maxTracesPerUser: 20000 } } } };
     const objects = synthStack(props);
     const { config, overrides } = tempoFiles(objects);
 
@@ -168,7 +168,7 @@ describe('TempoStack Kubernetes objects', () => {
   });
 
   test('a tempo.yaml change rolls the pod; a tenant overrides change does not (Tempo re-reads it)', () => {
-    const checksum = (props: TracingStackProps) => findObject(synthStack(props), 'StatefulSet', 'tempo').spec.template.metadata.annotations['checksum/config'];
+    const checksum = (props: Partial<TracingStackProps>) => findObject(synthStack(props), 'StatefulSet', 'tempo').spec.template.metadata.annotations['checksum/config'];
     expect(checksum({})).toMatch(/^[0-9a-f]{64}$/);
     expect(checksum({ tempo: { retention: '72h' } })).not.toBe(checksum({}));
     expect(checksum({ tempo: { tenantOverrides: { 'single-tenant': { maxTracesPerUser: 1 } } } })).toBe(checksum({}));

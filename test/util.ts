@@ -10,10 +10,18 @@ export interface K8sObject {
   [key: string]: any;
 }
 
+/** The explicit plaintext choice, for tests about other things. */
+export const PLAINTEXT = { enabled: false } as const;
+
+/** Stack props with `tls` defaulting to plaintext. */
+export function stackProps(props: Partial<TracingStackProps> = {}): TracingStackProps {
+  return { tls: PLAINTEXT, ...props };
+}
+
 /** Synthesizes a TracingStack the way the app does and returns its objects. */
-export function synthStack(props: TracingStackProps = {}): K8sObject[] {
+export function synthStack(props: Partial<TracingStackProps> = {}): K8sObject[] {
   const app = Testing.app();
-  const chart = new TracingStack(app, 'rocketchat-tracing', props);
+  const chart = new TracingStack(app, 'rocketchat-tracing', stackProps(props));
   return Testing.synth(chart) as K8sObject[];
 }
 

@@ -3,7 +3,8 @@ import type { K8sObject } from './util';
 
 /**
  * Validates every synthesized object against a model of its kind: kubernetes-models for
- * built-in kinds, @kubernetes-models/prometheus-operator for prometheus-operator kinds.
+ * built-in kinds, @kubernetes-models/prometheus-operator for prometheus-operator kinds, the
+ * `cdk8s import` types for the other custom resources.
  * A kind with no model is itself an error, so a new kind cannot slip through unchecked.
  */
 const MODELS: Record<string, () => new (data: any) => { validate(): void }> = {
@@ -18,6 +19,7 @@ const MODELS: Record<string, () => new (data: any) => { validate(): void }> = {
   'policy/v1/PodDisruptionBudget': () => require('kubernetes-models/policy/v1/PodDisruptionBudget').PodDisruptionBudget,
   'networking.k8s.io/v1/NetworkPolicy': () => require('kubernetes-models/networking.k8s.io/v1/NetworkPolicy').NetworkPolicy,
   'opentelemetry.io/v1alpha1/Instrumentation': () => importedSpecModel(require('../imports/opentelemetry.io').toJson_InstrumentationSpec),
+  'cert-manager.io/v1/Certificate': () => importedSpecModel(require('../imports/cert-manager.io').toJson_CertificateSpec),
   'monitoring.coreos.com/v1/ServiceMonitor': () =>
     require('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor').ServiceMonitor,
   'monitoring.coreos.com/v1/PrometheusRule': () =>
@@ -35,12 +37,20 @@ function importedSpecModel(toJson: (spec: any) => unknown): new (data: any) => {
   return class {
     constructor(private readonly data: any) {}
     validate(): void {
-      const roundTripped = JSON.parse(JSON.stringify(toJson(this.data.spec) ?? null));
+      // The imported types name fields in camelCase and toJson writes the CRD's names back
+      // (`caFile` → `ca_file`), so the manifest's snake_case keys are read in their TS form.
+      const roundTripped = JSON.parse(JSON.stringify(toJson(tsForm(this.data.spec)) ?? null));
       if (!isDeepStrictEqual(roundTripped, this.data.spec)) {
         throw new Error(`spec has fields the CRD does not declare: ${JSON.stringify(this.data.spec)} became ${JSON.stringify(roundTripped)}`);
       }
     }
   };
+}
+
+function tsForm(value: any): any {
+  if (Array.isArray(value)) return value.map(tsForm);
+  if (typeof value !== 'object' || value === null) return value;
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase()), tsForm(v)]));
 }
 
 const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'CustomResourceDefinition']);

@@ -1,5 +1,6 @@
 import { Testing } from 'cdk8s';
 import { TempoStack, TempoStackProps, TracingStack, ValidationError } from '../src';
+import { stackProps } from './util';
 
 function tempo(props: TempoStackProps): () => void {
   return () => new TempoStack(Testing.chart(), 'Tempo', props);
@@ -71,9 +72,9 @@ describe('bad input fails at synth time with an error naming the prop', () => {
   });
 
   test('the chart validates its own props and reports Tempo errors under "tempo."', () => {
-    expect(() => new TracingStack(Testing.app(), 'x', { namespace: 'bad_ns' })).toThrow(/^namespace must be an RFC 1123 label.*got "bad_ns"$/);
-    expect(() => new TracingStack(Testing.app(), 'x', { createNamespace: 'no' as never })).toThrow(/^createNamespace must be true or false, got "no"$/);
-    expect(() => new TracingStack(Testing.app(), 'x', { tempo: { retention: '7d' } })).toThrow(/^tempo\.retention must be a duration/);
+    expect(() => new TracingStack(Testing.app(), 'x', stackProps({ namespace: 'bad_ns' }))).toThrow(/^namespace must be an RFC 1123 label.*got "bad_ns"$/);
+    expect(() => new TracingStack(Testing.app(), 'x', stackProps({ createNamespace: 'no' as never }))).toThrow(/^createNamespace must be true or false, got "no"$/);
+    expect(() => new TracingStack(Testing.app(), 'x', stackProps({ tempo: { retention: '7d' } }))).toThrow(/^tempo\.retention must be a duration/);
   });
 
   test('accepted edge values', () => {

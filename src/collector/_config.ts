@@ -1,5 +1,6 @@
 import { CollectorReceiverName, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
 import { RocketChatHygiene, rocketChatSpanStatements } from './_rocketchat';
+import { TLS_RELOAD_INTERVAL } from '../common/tls';
 
 // ---- Typed shape of the collector config keys this project emits, checked against
 // opentelemetry-collector(-contrib) v0.158.0 (component factories and mapstructure tags).
@@ -24,8 +25,15 @@ export const COMPONENTS = {
 export const POD_IP_ENV = 'MY_POD_IP';
 const POD_IP = `\${env:${POD_IP_ENV}}`;
 
+/** Where the server certificate and the backend's CA are mounted. */
+export const TLS_PATHS = {
+  serverDir: '/tls/server',
+  backendCaDir: '/tls/backend',
+} as const;
+
 interface Endpoint {
   readonly endpoint: string;
+  readonly tls?: { readonly cert_file: string; readonly key_file: string; readonly reload_interval: string };
 }
 
 type Policy =
@@ -86,14 +94,27 @@ export interface CollectorConfigInput {
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly rocketChat?: RocketChatHygiene;
   readonly sampling: ResolvedSampling;
-  readonly exporter: { readonly endpoint: string; readonly persistentQueueDir?: string; readonly queueSize: number };
+  readonly exporter: {
+    readonly endpoint: string;
+    readonly persistentQueueDir?: string;
+    readonly queueSize: number;
+    /** Verify the backend's certificate with this CA file; plaintext without it. */
+    readonly caFile?: string;
+  };
+  /** Serve every TCP receiver over TLS with the certificate under TLS_PATHS.serverDir. */
+  readonly receiverTls: boolean;
   readonly debugExporter: boolean;
   readonly logLevel: string;
 }
 
-function receiversConfig(enabled: readonly CollectorReceiverName[]): Record<string, unknown> {
-  const listen = (r: CollectorReceiverName): Endpoint | undefined =>
-    enabled.includes(r) ? { endpoint: `${POD_IP}:${RECEIVER_PORTS[r].port}` } : undefined;
+function receiversConfig(enabled: readonly CollectorReceiverName[], tls: boolean): Record<string, unknown> {
+  const serverTls = { cert_file: `${TLS_PATHS.serverDir}/tls.crt`, key_file: `${TLS_PATHS.serverDir}/tls.key`, reload_interval: TLS_RELOAD_INTERVAL };
+  const listen = (r: CollectorReceiverName): Endpoint | undefined => {
+    if (!enabled.includes(r)) return undefined;
+    const endpoint = `${POD_IP}:${RECEIVER_PORTS[r].port}`;
+    // UDP (Jaeger Thrift compact) has no TLS; the collector refuses it with TLS on.
+    return tls && RECEIVER_PORTS[r].protocol === 'TCP' ? { endpoint, tls: serverTls } : { endpoint };
+  };
   const out: Record<string, unknown> = {};
   const otlp = prune({ grpc: listen('otlpGrpc'), http: listen('otlpHttp') });
   if (Object.keys(otlp).length) out[COMPONENTS.receivers.otlp] = { protocols: otlp };
@@ -177,8 +198,8 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
   const exporters: Record<string, unknown> = {
     [E.otlpGrpc]: {
       endpoint: input.exporter.endpoint,
-      // Plaintext inside the cluster.
-      tls: { insecure: true },
+      // Plaintext only when the backend has no TLS; the rotated CA is re-read.
+      tls: input.exporter.caFile ? { ca_file: input.exporter.caFile, reload_interval: TLS_RELOAD_INTERVAL } : { insecure: true },
       compression: 'gzip',
       timeout: '10s',
       sending_queue: {
@@ -198,7 +219,7 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
   const extensions: Record<string, unknown> = { [X.healthCheck]: { endpoint: `${POD_IP}:${HEALTH_PORT.port}` } };
   if (input.exporter.persistentQueueDir) extensions[X.fileStorage] = { directory: input.exporter.persistentQueueDir };
 
-  const receivers = receiversConfig(input.receivers);
+  const receivers = receiversConfig(input.receivers, input.receiverTls);
   return {
     extensions,
     receivers,

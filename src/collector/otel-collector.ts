@@ -6,12 +6,14 @@ import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../co
 import { FORMATS, checkFormat } from '../common/formats';
 import { COLLECTOR_VERSION, IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
-import { PortSpec, configChecksum, containerPort, resolveReceiverSwitches, servicePort, volumeClaimTemplate } from '../common/ports';
+import { PortSpec, configChecksum, containerPort, overTls, resolveReceiverSwitches, servicePort, udpPorts, volumeClaimTemplate } from '../common/ports';
 import { ContainerResources, DEFAULT_RESOURCES, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { quantityToBytes } from '../common/units';
-import { POD_IP_ENV, ResolvedSampling, buildCollectorConfig } from './_config';
+import { POD_IP_ENV, ResolvedSampling, TLS_PATHS, buildCollectorConfig } from './_config';
+import { Certificate } from '../../imports/cert-manager.io';
+import { CA_KEY, ServerTlsOptions, TrustedCa, addServerCertificate, caVolume, resolveServerTls, resolveTrustedCa, serviceDnsNames } from '../common/tls';
 import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
 import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from './_rocketchat';
 import { CollectorReceivers } from './receivers';
@@ -25,6 +27,11 @@ export type { SensitiveAttributeAction } from './_rocketchat';
 export interface OtlpTraceBackend {
   /** `host:port` of the OTLP gRPC endpoint. */
   readonly otlpGrpcEndpoint: string;
+  /**
+   * The CA that verifies the endpoint's TLS certificate, in a Secret of the collector's namespace.
+   * @default - the endpoint is plaintext
+   */
+  readonly otlpGrpcTrustedCa?: TrustedCa;
 }
 
 /** Cleaning of Rocket.Chat's spans (see README "Rocket.Chat span hygiene"). */
@@ -115,9 +122,16 @@ export interface OtelCollectorProps {
   readonly replicas?: number;
   /**
    * Receivers to run.
-   * @default - OTLP gRPC and HTTP, Jaeger gRPC, Thrift HTTP and Thrift compact, Zipkin
+   * @default - OTLP gRPC and HTTP, Jaeger gRPC, Thrift HTTP and Zipkin; Jaeger Thrift compact
+   * (UDP) too unless `tls` is set
    */
   readonly receivers?: CollectorReceivers;
+  /**
+   * Serve every receiver over TLS (all are TCP; Jaeger Thrift compact, which is UDP, is refused).
+   * Senders then need the CA: `trustedCa` names it.
+   * @default - plaintext receivers
+   */
+  readonly tls?: ServerTlsOptions;
   /**
    * Sampling.
    * @default - tail sampling: every error, every trace over 2 s, 10% of the rest
@@ -182,7 +196,7 @@ const CONFIG_DIR = '/conf';
 const CONFIG_FILE = 'collector.yaml';
 const QUEUE_DIR = '/var/lib/otelcol/queue';
 const COMPONENT = 'trace-collector';
-const VOLUME = { config: 'config', queue: 'queue' } as const;
+const VOLUME = { config: 'config', queue: 'queue', serverTls: 'server-tls', backendCa: 'backend-ca' } as const;
 // memory_limiter: hard limit at 80% of the container limit, spikes of 25% of that, so it starts
 // refusing data at the soft limit (hard minus spike). GOMEMLIMIT sits at that soft limit: the Go
 // runtime collects harder from the point where the limiter starts pushing back.
@@ -218,6 +232,10 @@ export class OtelCollector extends Construct {
   public readonly exportEndpoint: string;
   /** Which traces it keeps: what span metrics computed behind it count. */
   public readonly samplingModel: TraceSamplingModel;
+  /** The CA senders verify the receivers' certificate with, when they serve TLS. */
+  public readonly trustedCa?: Required<TrustedCa>;
+  /** The cert-manager Certificate of the receivers, when cert-manager issues it. */
+  public readonly certificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -235,8 +253,20 @@ export class OtelCollector extends Construct {
     }
     // opencensus (necessarily false here) is no receiver this collector can run.
     const { opencensus: _opencensus, ...givenReceivers } = props.receivers ?? {};
-    const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<CollectorReceiverName>(givenReceivers, DEFAULT_RECEIVERS);
+    const tls = props.tls === undefined ? undefined : resolveServerTls('tls', props.tls, name);
+    // UDP cannot carry TLS: with TLS, Jaeger Thrift compact is off by default and refused when asked for.
+    const receiverDefaults = tls ? { ...DEFAULT_RECEIVERS, jaegerThriftCompact: false } : DEFAULT_RECEIVERS;
+    const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<CollectorReceiverName>(givenReceivers, receiverDefaults);
+    const plaintextOnly = udpPorts(enabledReceivers.map((r) => RECEIVER_PORTS[r]));
+    if (tls && plaintextOnly.length) {
+      throw new ValidationError(
+        `receivers.jaegerThriftCompact must be false with tls, got true: Jaeger Thrift compact is UDP (port ${plaintextOnly[0].port}), which TLS cannot protect; send OTLP instead`,
+      );
+    }
     this.receivers = switches;
+    const backendCa = props.traceBackend.otlpGrpcTrustedCa === undefined
+      ? undefined
+      : resolveTrustedCa('traceBackend.otlpGrpcTrustedCa', props.traceBackend.otlpGrpcTrustedCa);
     const sampling = resolveSampling(props.sampling ?? DEFAULT_SAMPLING);
     this.samplingModel = samplingModel(sampling);
     if (sampling.type === 'tail' && replicas > 1) {
@@ -290,7 +320,13 @@ export class OtelCollector extends Construct {
         resourceAttributes,
         rocketChat,
         sampling,
-        exporter: { endpoint: exportEndpoint, queueSize, persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined },
+        exporter: {
+          endpoint: exportEndpoint,
+          queueSize,
+          persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined,
+          caFile: backendCa ? `${TLS_PATHS.backendCaDir}/${CA_KEY}` : undefined,
+        },
+        receiverTls: tls !== undefined,
         debugExporter,
         logLevel,
       }),
@@ -306,7 +342,11 @@ export class OtelCollector extends Construct {
 
     const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${name}-config`), data: { [CONFIG_FILE]: this.configYaml } });
 
-    const receiverPorts: PortSpec[] = enabledReceivers.map((r) => RECEIVER_PORTS[r]);
+    const receiverPorts: PortSpec[] = enabledReceivers.map((r) => (tls ? overTls(RECEIVER_PORTS[r]) : RECEIVER_PORTS[r]));
+    if (tls) {
+      this.certificate = addServerCertificate(this, tls, metadata(name), serviceDnsNames(name, this.namespace));
+      this.trustedCa = { secretName: tls.secretName, key: CA_KEY };
+    }
     this.service = new k8s.KubeService(this, 'Service', {
       metadata: metadata(name),
       spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [...receiverPorts, METRICS_PORT].map(servicePort) },
@@ -344,12 +384,19 @@ export class OtelCollector extends Construct {
             volumeMounts: [
               { name: VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
               ...(persistent.enabled ? [{ name: VOLUME.queue, mountPath: QUEUE_DIR }] : []),
+              ...(tls ? [{ name: VOLUME.serverTls, mountPath: TLS_PATHS.serverDir, readOnly: true }] : []),
+              ...(backendCa ? [{ name: VOLUME.backendCa, mountPath: TLS_PATHS.backendCaDir, readOnly: true }] : []),
             ],
             readinessProbe: healthProbe(10, 3),
             livenessProbe: healthProbe(20, 5),
           },
         ],
-        volumes: [{ name: VOLUME.config, configMap: { name: configMap.name } }],
+        volumes: [
+          { name: VOLUME.config, configMap: { name: configMap.name } },
+          // Mounted as a directory (no subPath), so a renewed certificate reaches the running pod.
+          ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
+          ...(backendCa ? [caVolume(VOLUME.backendCa, backendCa)] : []),
+        ],
       },
     };
 
@@ -411,16 +458,19 @@ export class OtelCollector extends Construct {
     }
   }
 
-  private endpoint(receiver: CollectorReceiverName, attribute: string, scheme = '', path = ''): string {
+  private endpoint(receiver: CollectorReceiverName, attribute: string, withScheme = false, path = ''): string {
     if (!this.receivers[receiver]) {
       throw new ValidationError(`${attribute} is not available: receivers.${receiver} is disabled on OtelCollector "${this.node.path}"`);
     }
+    const scheme = withScheme ? (this.trustedCa ? 'https://' : 'http://') : '';
     return `${scheme}${this.serviceHost}:${RECEIVER_PORTS[receiver].port}${path}`;
   }
 
   /** The ports of the enabled receivers, as the pod listens on them. */
   public get receiverPorts(): readonly PortSpec[] {
-    return (Object.keys(this.receivers) as CollectorReceiverName[]).filter((r) => this.receivers[r]).map((r) => RECEIVER_PORTS[r]);
+    return (Object.keys(this.receivers) as CollectorReceiverName[])
+      .filter((r) => this.receivers[r])
+      .map((r) => (this.trustedCa ? overTls(RECEIVER_PORTS[r]) : RECEIVER_PORTS[r]));
   }
 
   /** OTLP gRPC endpoint as `host:port`. */
@@ -430,12 +480,12 @@ export class OtelCollector extends Construct {
 
   /** OTLP gRPC endpoint as a URL, the form `OTEL_EXPORTER_OTLP_ENDPOINT` takes. */
   public get otlpGrpcUrl(): string {
-    return this.endpoint('otlpGrpc', 'otlpGrpcUrl', 'http://');
+    return this.endpoint('otlpGrpc', 'otlpGrpcUrl', true);
   }
 
   /** OTLP HTTP base URL. */
   public get otlpHttpEndpoint(): string {
-    return this.endpoint('otlpHttp', 'otlpHttpEndpoint', 'http://');
+    return this.endpoint('otlpHttp', 'otlpHttpEndpoint', true);
   }
 
   /** Jaeger gRPC endpoint as `host:port`. */
@@ -445,7 +495,7 @@ export class OtelCollector extends Construct {
 
   /** Jaeger Thrift HTTP collector URL. */
   public get jaegerThriftHttpEndpoint(): string {
-    return this.endpoint('jaegerThriftHttp', 'jaegerThriftHttpEndpoint', 'http://', '/api/traces');
+    return this.endpoint('jaegerThriftHttp', 'jaegerThriftHttpEndpoint', true, '/api/traces');
   }
 
   /** Jaeger Thrift compact (UDP) endpoint as `host:port`. */
@@ -455,7 +505,7 @@ export class OtelCollector extends Construct {
 
   /** Zipkin v2 spans URL. */
   public get zipkinEndpoint(): string {
-    return this.endpoint('zipkin', 'zipkinEndpoint', 'http://', '/api/v2/spans');
+    return this.endpoint('zipkin', 'zipkinEndpoint', true, '/api/v2/spans');
   }
 }
 

@@ -1,5 +1,8 @@
 /** Namespace of the stack when none is given: where kube-prometheus-stack usually runs too. */
 export const DEFAULT_NAMESPACE = 'monitoring';
+/** The RocketChat chart's usual namespace and release name. */
+export const DEFAULT_ROCKETCHAT_NAMESPACE = 'rocketchat';
+export const DEFAULT_ROCKETCHAT_RELEASE = 'rocketchat';
 
 /** kube-prometheus-stack's Helm release name assumed by default (its `release` label value). */
 export const KUBE_PROMETHEUS_STACK_RELEASE = 'kube-prometheus-stack';

@@ -74,3 +74,13 @@ export function volumeClaimTemplate(name: string, labels: Record<string, string>
     },
   };
 }
+
+/** The same port served over TLS: HTTP becomes `https` for meshes and Gateways. */
+export function overTls(p: PortSpec): PortSpec {
+  return p.appProtocol === 'http' ? { ...p, appProtocol: 'https' } : p;
+}
+
+/** The UDP ports among `ports`, which TLS cannot cover. */
+export function udpPorts(ports: readonly PortSpec[]): PortSpec[] {
+  return ports.filter((p) => p.protocol === 'UDP');
+}

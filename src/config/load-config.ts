@@ -31,15 +31,17 @@ export function parseTracingConfig(value: unknown, file: string): TracingStackPr
 }
 
 /**
- * Reads the config file: `$TRACING_CONFIG` if set (it must exist), else `tracing.config.yaml`
- * if present, else no file (the defaults).
+ * Reads the config file: `$TRACING_CONFIG` if set, else `tracing.config.yaml`. One must exist:
+ * it decides at least `tls`.
  */
 export function loadTracingConfig(env: Readonly<Record<string, string | undefined>> = process.env): { props: TracingStackProps; file?: string } {
   const explicit = env[CONFIG_FILE_ENV];
   const file = explicit || DEFAULT_CONFIG_FILE;
   if (!fs.existsSync(file)) {
     if (explicit) throw new ConfigFileError(`${CONFIG_FILE_ENV}=${explicit}: file not found`);
-    return { props: {} };
+    throw new ConfigFileError(
+      `${DEFAULT_CONFIG_FILE} not found in ${process.cwd()}: copy tracing.config.example.yaml, or write one with at least \`tls: { enabled: false }\` (plaintext inside the cluster) or \`tls: { enabled: true, certManager: { name: <ClusterIssuer> } }\`, or set ${CONFIG_FILE_ENV}`,
+    );
   }
   const doc = parseDocument(fs.readFileSync(file, 'utf8'), { uniqueKeys: true });
   if (doc.errors.length > 0) {

@@ -393,6 +393,33 @@ const networkPolicies = obj(
   { description: "NetworkPolicies for the stack's pods." },
 );
 
+const tls = obj(
+  {
+    enabled: bool('Serve the span path (Rocket.Chat → collector → Tempo) over TLS; false accepts plaintext inside the cluster. Required.'),
+    certManager: optional(
+      obj(
+        {
+          name: str({ description: 'Name of the issuer.', format: FORMATS.dnsSubdomain }),
+          kind: optional(oneOf(['ClusterIssuer', 'Issuer'], { description: 'Issuer kind. Default ClusterIssuer.' })),
+        },
+        { description: 'cert-manager issuer of the collector and Tempo certificates (its Secrets must carry ca.crt: CA, Vault or self-signed issuers).' },
+      ),
+    ),
+    collectorSecretName: optional(str({ description: "Existing Secret (tls.crt, tls.key, ca.crt) for the collector's receivers, instead of certManager.", format: FORMATS.dnsSubdomain })),
+    tempoSecretName: optional(str({ description: "Existing Secret (tls.crt, tls.key, ca.crt) for Tempo's receivers, instead of certManager.", format: FORMATS.dnsSubdomain })),
+    rocketChatTrustedCa: optional(
+      obj(
+        {
+          secretName: str({ description: "Secret in Rocket.Chat's namespace holding the CA.", format: FORMATS.dnsSubdomain }),
+          key: optional(str({ description: 'Key of the CA certificate. Default ca.crt.', format: FORMATS.secretKey })),
+        },
+        { description: "The CA Rocket.Chat verifies the collector with. Default: with a ClusterIssuer, a Certificate in Rocket.Chat's namespace carries it." },
+      ),
+    ),
+  },
+  { description: 'Encryption in transit. Required: say enabled: false to run plaintext inside the cluster.' },
+);
+
 /** The schema of `tracing.config.yaml`. */
 export const tracingConfigSchema = obj(
   {
@@ -403,6 +430,7 @@ export const tracingConfigSchema = obj(
     rocketChat: optional(rocketChat),
     grafana: optional(grafana),
     networkPolicies: optional(networkPolicies),
+    tls,
   },
   { description: 'Deployment of the Rocket.Chat tracing stack.' },
 );

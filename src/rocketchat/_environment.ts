@@ -29,7 +29,12 @@ export interface EnvironmentInput {
   readonly propagators: readonly Propagator[];
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly attributeValueLengthLimit: number;
+  /** CA file verifying the collector's certificate (https endpoints). */
+  readonly caFile?: string;
 }
+
+/** The CA file variable the OTLP exporter (and the Operator) reads for every signal. */
+export const CERTIFICATE_ENV = 'OTEL_EXPORTER_OTLP_CERTIFICATE';
 
 export interface EnvVar {
   readonly name: string;
@@ -50,6 +55,7 @@ export function tracingEnvironment(input: EnvironmentInput): EnvVar[] {
     { name: 'TRACING_ENABLED', value: 'true' },
     { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: input.endpoint },
     { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', value: PROTOCOL },
+    ...(input.caFile ? [{ name: CERTIFICATE_ENV, value: input.caFile }] : []),
     { name: 'OTEL_TRACES_SAMPLER', value: SAMPLER },
     { name: 'OTEL_TRACES_SAMPLER_ARG', value: String(input.samplingRatio) },
     { name: 'OTEL_PROPAGATORS', value: input.propagators.join(',') },

@@ -5,8 +5,11 @@ import { Construct } from 'constructs';
 import { Instrumentation, InstrumentationSpecPropagators, InstrumentationSpecSamplerType } from '../../imports/opentelemetry.io';
 import { ValidationError, describeValue, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
+import { DEFAULT_ROCKETCHAT_NAMESPACE, DEFAULT_ROCKETCHAT_RELEASE } from '../common/defaults';
 import { namespaceNameSelector, projectLabels } from '../common/labels';
+import { CA_KEY, TrustedCa, caVolume, resolveTrustedCa } from '../common/tls';
 import {
+  CERTIFICATE_ENV,
   EnvVar,
   Propagator,
   checkGrpcEndpoint,
@@ -121,6 +124,13 @@ export interface RocketChatTracingProps {
    */
   readonly instrumentation?: RocketChatInstrumentationOptions;
   /**
+   * The CA that verifies the collector's certificate when `collector.otlpGrpcUrl` is https: a
+   * Secret in Rocket.Chat's namespace. Every delivery form mounts it and points
+   * OTEL_EXPORTER_OTLP_CERTIFICATE at it (without it Node.js would try its public roots).
+   * @default - none; required with an https collector URL
+   */
+  readonly trustedCa?: TrustedCa;
+  /**
    * Emit a NetworkPolicy in the Rocket.Chat namespace allowing the traced Rocket.Chat pods egress
    * to the collector's OTLP gRPC port, for namespaces that deny egress by default. (The collector
    * side is part of the stack's policy set, `TracingNetworkPolicies`.) A policy that selects a pod
@@ -137,7 +147,14 @@ export interface DeploymentPatch {
   readonly apiVersion: 'apps/v1';
   readonly kind: 'Deployment';
   readonly metadata: { readonly name: string };
-  readonly spec: { readonly template: { readonly spec: { readonly containers: readonly [{ readonly name: string; readonly env: readonly EnvVar[] }] } } };
+  readonly spec: {
+    readonly template: {
+      readonly spec: {
+        readonly containers: readonly [{ readonly name: string; readonly env: readonly EnvVar[]; readonly volumeMounts?: readonly k8s.VolumeMount[] }];
+        readonly volumes?: readonly k8s.Volume[];
+      };
+    };
+  };
 }
 
 /** Options of `RocketChatTracing.instrument()`. */
@@ -148,6 +165,10 @@ export interface InstrumentOptions {
    */
   readonly containerName?: string;
 }
+
+/** Where the traced containers mount the CA that verifies the collector. */
+const CA_VOLUME = 'rocketchat-tracing-ca';
+const CA_MOUNT_PATH = '/etc/rocketchat-tracing/ca';
 
 /** The pod annotation that asks the OpenTelemetry Operator to inject environment only. */
 export const INJECT_SDK_ANNOTATION = 'instrumentation.opentelemetry.io/inject-sdk';
@@ -174,6 +195,10 @@ export class RocketChatTracing extends Construct {
 
   /** The collector pods' OTLP gRPC port, which network policies allow. */
   public readonly collectorPodPort: number;
+  /** The volume carrying the trusted CA, when the collector serves TLS. */
+  public readonly caVolume?: k8s.Volume;
+  /** Where the traced container mounts `caVolume`. */
+  public readonly caVolumeMount?: k8s.VolumeMount;
 
   constructor(scope: Construct, id: string, props: RocketChatTracingProps) {
     super(scope, id);
@@ -183,8 +208,8 @@ export class RocketChatTracing extends Construct {
     const podPort = props.collector.otlpGrpcPodPort ?? servicePort;
     if (!Number.isInteger(podPort) || podPort < 1 || podPort > 65535) invalidProp('collector.otlpGrpcPodPort', 'a port number from 1 to 65535', props.collector.otlpGrpcPodPort);
     this.collectorPodPort = podPort;
-    this.namespace = checkFormat('namespace', props.namespace ?? 'rocketchat', FORMATS.dnsLabel);
-    this.releaseName = checkFormat('releaseName', props.releaseName ?? 'rocketchat', FORMATS.helmRelease);
+    this.namespace = checkFormat('namespace', props.namespace ?? DEFAULT_ROCKETCHAT_NAMESPACE, FORMATS.dnsLabel);
+    this.releaseName = checkFormat('releaseName', props.releaseName ?? DEFAULT_ROCKETCHAT_RELEASE, FORMATS.helmRelease);
     this.workloads = checkWorkloads('workloads', props.workloads ?? DEFAULT_WORKLOADS);
     const environmentName = checkFormat('environment', props.environment ?? 'production', FORMATS.attributeValue);
     const rocketChatVersion = props.rocketChatVersion === undefined ? undefined : checkFormat('rocketChatVersion', props.rocketChatVersion, FORMATS.releaseVersion);
@@ -200,6 +225,16 @@ export class RocketChatTracing extends Construct {
     const instrumentationName = checkFormat('instrumentation.name', props.instrumentation?.name ?? 'rocketchat-tracing', FORMATS.dnsSubdomain);
     if (!instrumentationEnabled && props.instrumentation?.name !== undefined) {
       throw new ValidationError('instrumentation.name needs instrumentation.enabled: true; without it no Instrumentation is emitted and the name would be ignored');
+    }
+    const trustedCa = props.trustedCa === undefined ? undefined : resolveTrustedCa('trustedCa', props.trustedCa);
+    const overTls = endpoint.startsWith('https://');
+    if (overTls && !trustedCa) {
+      throw new ValidationError(
+        `trustedCa is required with an https collector URL (${endpoint}): name a Secret in namespace ${JSON.stringify(this.namespace)} holding the CA that signed the collector's certificate`,
+      );
+    }
+    if (!overTls && trustedCa) {
+      throw new ValidationError(`trustedCa needs an https collector URL, got ${describeValue(endpoint)}: over plaintext the CA would be ignored`);
     }
     const networkPolicies = optionalBoolean('networkPolicies', props.networkPolicies, false);
     if (networkPolicies) {
@@ -218,8 +253,13 @@ export class RocketChatTracing extends Construct {
       propagators,
       resourceAttributes,
       attributeValueLengthLimit: lengthLimit,
+      caFile: trustedCa ? `${CA_MOUNT_PATH}/${CA_KEY}` : undefined,
     };
     this.environmentVariables = tracingEnvironment(resolved);
+    if (trustedCa) {
+      this.caVolume = caVolume(CA_VOLUME, trustedCa);
+      this.caVolumeMount = { name: CA_VOLUME, mountPath: CA_MOUNT_PATH, readOnly: true };
+    }
 
     if (instrumentationEnabled) {
       this.instrumentation = new Instrumentation(this, 'Instrumentation', {
@@ -228,9 +268,10 @@ export class RocketChatTracing extends Construct {
           // The whole contract as env: the operator adds these first and only fills in what is
           // still missing from its own fields, so they win. Resource attributes in
           // spec.resource would rank below the ones it derives (service.version from the image tag).
-          env: this.environmentVariables.map((v) => ({ name: v.name, value: v.value })),
+          // The CA path is the operator's: it mounts exporter.tls.secretName and sets the variable.
+          env: this.environmentVariables.filter((v) => v.name !== CERTIFICATE_ENV).map((v) => ({ name: v.name, value: v.value })),
           // The same values, for readers of the resource; the env above takes precedence.
-          exporter: { endpoint },
+          exporter: { endpoint, ...(trustedCa ? { tls: { secretName: trustedCa.secretName, caFile: trustedCa.key } } : {}) },
           propagators: propagators.map((p) => OPERATOR_PROPAGATORS[p]),
           sampler: { type: InstrumentationSpecSamplerType.PARENTBASED_UNDERSCORE_TRACEIDRATIO, argument: String(samplingRatio) },
         },
@@ -267,6 +308,11 @@ export class RocketChatTracing extends Construct {
    */
   public get helmValues(): Record<string, unknown> {
     const values: Record<string, unknown> = {};
+    if (this.caVolume && this.caVolumeMount) {
+      // The chart puts these on the core and every microservice.
+      values.extraVolumes = [structuredClone(this.caVolume)];
+      values.extraVolumeMounts = [{ ...this.caVolumeMount }];
+    }
     if (this.workloads.includes('core')) {
       values.extraEnv = this.environmentVariables.map((v) => ({ ...v }));
       if (this.instrumentation) values.podAnnotations = { ...this.instrumentationAnnotations };
@@ -300,7 +346,20 @@ export class RocketChatTracing extends Construct {
         apiVersion: 'apps/v1',
         kind: 'Deployment',
         metadata: { name },
-        spec: { template: { spec: { containers: [{ name: WORKLOADS[w].containerName, env: this.environmentVariables.map((v) => ({ ...v })) }] } } },
+        spec: {
+          template: {
+            spec: {
+              containers: [
+                {
+                  name: WORKLOADS[w].containerName,
+                  env: this.environmentVariables.map((v) => ({ ...v })),
+                  ...(this.caVolumeMount ? { volumeMounts: [{ ...this.caVolumeMount }] } : {}),
+                },
+              ],
+              ...(this.caVolume ? { volumes: [structuredClone(this.caVolume)] } : {}),
+            },
+          },
+        },
       };
     }
     return patches;
@@ -318,6 +377,12 @@ export class RocketChatTracing extends Construct {
         if (container.env.variables[name] !== undefined) throw conflict(workload.node.path, container.name, name);
         container.env.addVariable(name, plus.EnvValue.fromValue(value));
       }
+      if (this.caVolume && this.caVolumeMount) {
+        const ca = this.caVolume.secret as { secretName: string; items: { key: string }[] };
+        const secret = plus.Secret.fromSecretName(workload, 'RocketChatTracingCaSecret', ca.secretName);
+        const volume = plus.Volume.fromSecret(workload, 'RocketChatTracingCa', secret, { name: CA_VOLUME, items: { [ca.items[0].key]: { path: CA_KEY } } });
+        container.mount(CA_MOUNT_PATH, volume, { readOnly: true });
+      }
       return;
     }
     if (!(workload instanceof ApiObject) || !['Deployment', 'StatefulSet', 'DaemonSet'].includes(workload.kind)) {
@@ -325,13 +390,24 @@ export class RocketChatTracing extends Construct {
         `instrument() takes a cdk8s-plus workload or a Deployment, StatefulSet or DaemonSet ApiObject, got ${workload instanceof ApiObject ? `a ${workload.kind}` : describeValue(workload)}`,
       );
     }
-    const containers: { name: string; env?: { name: string }[] }[] = workload.toJson().spec?.template?.spec?.containers ?? [];
+    const podSpec = workload.toJson().spec?.template?.spec ?? {};
+    const containers: { name: string; env?: { name: string }[]; volumeMounts?: { name: string; mountPath: string }[] }[] = podSpec.containers ?? [];
     const container = pickContainer(containers, (c) => c.name, options.containerName, workload.node.path);
     const existing = container.env ?? [];
     for (const { name } of this.environmentVariables) {
       if (existing.some((v) => v.name === name)) throw conflict(workload.node.path, container.name, name);
     }
-    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${containers.indexOf(container)}/env`, [...existing, ...this.environmentVariables.map((v) => ({ ...v }))]));
+    const index = containers.indexOf(container);
+    workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/env`, [...existing, ...this.environmentVariables.map((v) => ({ ...v }))]));
+    if (this.caVolume && this.caVolumeMount) {
+      const volumes: { name: string }[] = podSpec.volumes ?? [];
+      const mounts = container.volumeMounts ?? [];
+      if (volumes.some((v) => v.name === CA_VOLUME) || mounts.some((m) => m.mountPath === CA_MOUNT_PATH)) {
+        throw new ValidationError(`${workload.node.path}: volume ${CA_VOLUME} or mount path ${CA_MOUNT_PATH} already exists; the tracing CA needs both`);
+      }
+      workload.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [...volumes, structuredClone(this.caVolume)]));
+      workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/volumeMounts`, [...mounts, { ...this.caVolumeMount }]));
+    }
   }
 
   private addNetworkPolicies(collector: Required<OtlpGrpcTarget>): void {

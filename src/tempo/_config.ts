@@ -2,6 +2,7 @@ import { ResolvedTempoLimits } from './_limits';
 import { RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
 import { StorageBackendConfig } from './_storage';
 import { TempoLine, TempoVersion } from './version';
+import { TLS_RELOAD_INTERVAL } from '../common/tls';
 
 /** Mount point of the data volume; every path Tempo writes is below it (read-only root). */
 export const DATA_DIR = '/var/tempo';
@@ -11,8 +12,12 @@ export const CONFIG_DIR = '/conf';
 // ---- Typed shape of the tempo.yaml keys this project emits. Each key was checked against the
 // yaml struct tags at the pinned tags v3.0.3 and v2.10.8 (cmd/tempo/app/config.go and modules).
 
+/** Where the receivers' certificate is mounted when they serve TLS. */
+export const SERVER_TLS_DIR = '/tls/server';
+
 interface Endpoint {
   readonly endpoint: string;
+  readonly tls?: { readonly cert_file: string; readonly key_file: string; readonly reload_interval: string };
 }
 
 /** `distributor.receivers`: the OpenTelemetry receiver configs Tempo embeds. */
@@ -121,6 +126,8 @@ export interface TempoConfigInput {
   readonly retention: string;
   readonly limits: ResolvedTempoLimits;
   readonly receivers: readonly ReceiverName[];
+  /** Serve the (TCP) receivers over TLS with the certificate under SERVER_TLS_DIR. */
+  readonly receiverTls: boolean;
   readonly generator: { readonly enabled: boolean; readonly remoteWriteUrl: string; readonly sendExemplars: boolean; readonly ingestionSlackSeconds: number };
   readonly usageReporting: boolean;
   readonly logLevel: string;
@@ -137,13 +144,16 @@ const GENERATOR_PROCESSORS: Readonly<Record<TempoLine, readonly MetricsGenerator
   '2.10': ['service-graphs', 'span-metrics', 'local-blocks'],
 };
 
-function listen(receiver: ReceiverName): Endpoint {
+function listen(receiver: ReceiverName, tls: boolean): Endpoint {
   // Receivers bind to localhost unless told otherwise (since Tempo 2.7).
-  return { endpoint: `0.0.0.0:${RECEIVER_PORTS[receiver].port}` };
+  const endpoint = `0.0.0.0:${RECEIVER_PORTS[receiver].port}`;
+  if (!tls) return { endpoint };
+  // The rotated certificate is re-read from the mounted Secret.
+  return { endpoint, tls: { cert_file: `${SERVER_TLS_DIR}/tls.crt`, key_file: `${SERVER_TLS_DIR}/tls.key`, reload_interval: TLS_RELOAD_INTERVAL } };
 }
 
-function receiversConfig(enabled: readonly ReceiverName[]): ReceiversConfig {
-  const on = (r: ReceiverName) => (enabled.includes(r) ? listen(r) : undefined);
+function receiversConfig(enabled: readonly ReceiverName[], tls: boolean): ReceiversConfig {
+  const on = (r: ReceiverName) => (enabled.includes(r) ? listen(r, tls) : undefined);
   const otlp = { grpc: on('otlpGrpc'), http: on('otlpHttp') };
   const jaeger = {
     grpc: on('jaegerGrpc'),
@@ -194,7 +204,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     stream_over_http_enabled: true,
     server: { http_listen_port: SERVER_PORTS.http.port, grpc_listen_port: SERVER_PORTS.grpc.port, log_level: input.logLevel },
     usage_report: { reporting_enabled: input.usageReporting },
-    distributor: { receivers: receiversConfig(input.receivers) },
+    distributor: { receivers: receiversConfig(input.receivers, input.receiverTls) },
     ...(input.generator.enabled
       ? {
         metrics_generator: {

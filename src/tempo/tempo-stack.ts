@@ -6,12 +6,14 @@ import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../co
 import { FORMATS, checkFormat } from '../common/formats';
 import { IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
-import { PortSpec, configChecksum, containerPort, resolveReceiverSwitches, servicePort, volumeClaimTemplate } from '../common/ports';
+import { PortSpec, configChecksum, containerPort, overTls, resolveReceiverSwitches, servicePort, udpPorts, volumeClaimTemplate } from '../common/ports';
 import { ContainerResources, DEFAULT_RESOURCES, resolveResources, toResourceRequirements } from '../common/resources';
 import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { goMemLimit, quantityToBytes, retentionToSeconds } from '../common/units';
-import { CONFIG_DIR, DATA_DIR, buildOverridesFile, buildTempoConfig } from './_config';
+import { CONFIG_DIR, DATA_DIR, SERVER_TLS_DIR, buildOverridesFile, buildTempoConfig } from './_config';
+import { Certificate } from '../../imports/cert-manager.io';
+import { CA_KEY, ServerTlsOptions, TrustedCa, addServerCertificate, resolveServerTls, serviceDnsNames } from '../common/tls';
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } from './_limits';
 import { DEFAULT_RECEIVERS, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
 import { storageWiring } from './_storage';
@@ -106,6 +108,12 @@ export interface TempoStackProps {
    */
   readonly receivers?: TempoReceivers;
   /**
+   * Serve the receivers over TLS (the UDP Jaeger receivers are refused). Exporters then verify
+   * the certificate with `otlpGrpcTrustedCa`. The query API (3200) stays HTTP.
+   * @default - plaintext receivers
+   */
+  readonly tls?: ServerTlsOptions;
+  /**
    * Metrics-generator settings.
    * @default - enabled, remote-writing to kube-prometheus-stack's Prometheus with exemplars
    */
@@ -137,7 +145,7 @@ const UID = 10001;
 const CONFIG_FILE = 'tempo.yaml';
 const OVERRIDES_FILE = 'overrides.yaml';
 const COMPONENT = 'trace-store';
-const VOLUME = { config: 'config', data: 'data', tmp: 'tmp' } as const;
+const VOLUME = { config: 'config', data: 'data', tmp: 'tmp', serverTls: 'server-tls' } as const;
 // GOMEMLIMIT below the hard limit leaves room for non-heap memory before an OOM kill.
 const GOMEMLIMIT_FRACTION = 0.85;
 const MIN_MEMORY_LIMIT_BYTES = 256 * 2 ** 20;
@@ -177,6 +185,10 @@ export class TempoStack extends Construct {
   public readonly httpPort: number;
   /** The metrics-generator's remote-write target; undefined when the generator is off. */
   public readonly remoteWriteUrl?: string;
+  /** The CA exporters verify the receivers' certificate with; undefined when they are plaintext. */
+  public readonly otlpGrpcTrustedCa?: Required<TrustedCa>;
+  /** The cert-manager Certificate of the receivers, when cert-manager issues it. */
+  public readonly certificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: TempoStackProps = {}) {
     super(scope, id);
@@ -200,6 +212,12 @@ export class TempoStack extends Construct {
     }
     const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<ReceiverName>(props.receivers, DEFAULT_RECEIVERS);
     this.receivers = switches;
+    const tls = props.tls === undefined ? undefined : resolveServerTls('tls', props.tls, name);
+    const plaintextOnly = udpPorts(enabledReceivers.map((r) => RECEIVER_PORTS[r]));
+    if (tls && plaintextOnly.length) {
+      const receiver = enabledReceivers.find((r) => RECEIVER_PORTS[r] === plaintextOnly[0]);
+      throw new ValidationError(`receivers.${receiver} must be false with tls, got true: it is UDP (port ${plaintextOnly[0].port}), which TLS cannot protect; send OTLP instead`);
+    }
     const generator = {
       enabled: optionalBoolean('metricsGenerator.enabled', props.metricsGenerator?.enabled, true),
       remoteWriteUrl: checkFormat('metricsGenerator.remoteWriteUrl', props.metricsGenerator?.remoteWriteUrl ?? DEFAULT_REMOTE_WRITE_URL, FORMATS.httpUrl),
@@ -235,6 +253,7 @@ export class TempoStack extends Construct {
         retention,
         limits,
         receivers: enabledReceivers,
+        receiverTls: tls !== undefined,
         generator,
         usageReporting,
         logLevel,
@@ -255,7 +274,11 @@ export class TempoStack extends Construct {
       data: { [CONFIG_FILE]: this.configYaml, [OVERRIDES_FILE]: this.overridesYaml },
     });
 
-    const ports: PortSpec[] = [SERVER_PORTS.http, SERVER_PORTS.grpc, ...enabledReceivers.map((r) => RECEIVER_PORTS[r])];
+    const ports: PortSpec[] = [SERVER_PORTS.http, SERVER_PORTS.grpc, ...enabledReceivers.map((r) => (tls ? overTls(RECEIVER_PORTS[r]) : RECEIVER_PORTS[r]))];
+    if (tls) {
+      this.certificate = addServerCertificate(this, tls, metadata(name), serviceDnsNames(name, this.namespace));
+      this.otlpGrpcTrustedCa = { secretName: tls.secretName, key: CA_KEY };
+    }
     this.service = new k8s.KubeService(this, 'Service', {
       // Only this Service is scraped: the headless one selects the same pod.
       metadata: { ...metadata(name), labels: { ...labels, [SCRAPE_LABEL]: 'true' } },
@@ -312,6 +335,7 @@ export class TempoStack extends Construct {
                   { name: VOLUME.data, mountPath: DATA_DIR },
                   { name: VOLUME.tmp, mountPath: '/tmp' },
                   ...storage.mounts,
+                  ...(tls ? [{ name: VOLUME.serverTls, mountPath: SERVER_TLS_DIR, readOnly: true }] : []),
                 ],
                 // WAL replay after a restart can take minutes: up to 5 before liveness applies.
                 startupProbe: { httpGet: { path: '/ready', port: httpPort }, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
@@ -326,6 +350,8 @@ export class TempoStack extends Construct {
               // Scratch space for libraries that write temporary files; the root filesystem is read-only.
               { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
               ...storage.volumes,
+              // A directory mount (no subPath), so a renewed certificate reaches the running pod.
+              ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
             ],
           },
         },
@@ -345,7 +371,9 @@ export class TempoStack extends Construct {
 
   /** The ports of the enabled receivers, as the pod listens on them. */
   public get receiverPorts(): readonly PortSpec[] {
-    return (Object.keys(this.receivers) as ReceiverName[]).filter((r) => this.receivers[r]).map((r) => RECEIVER_PORTS[r]);
+    return (Object.keys(this.receivers) as ReceiverName[])
+      .filter((r) => this.receivers[r])
+      .map((r) => (this.otlpGrpcTrustedCa ? overTls(RECEIVER_PORTS[r]) : RECEIVER_PORTS[r]));
   }
 
   /** OTLP gRPC endpoint as `host:port`, the form OTLP gRPC exporters take. */
@@ -355,7 +383,7 @@ export class TempoStack extends Construct {
 
   /** OTLP HTTP base URL, e.g. for an `otlp_http` exporter. */
   public get otlpHttpEndpoint(): string {
-    return `http://${this.serviceHost}:${this.requireReceiver('otlpHttp', 'otlpHttpEndpoint').port}`;
+    return `${this.otlpGrpcTrustedCa ? 'https' : 'http'}://${this.serviceHost}:${this.requireReceiver('otlpHttp', 'otlpHttpEndpoint').port}`;
   }
 }
 

@@ -2,7 +2,7 @@
 # Test harness for scripts/deploy-tracing-stack.sh with the fake kubectl in test/deploy/bin.
 # Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
 # MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver), MANIFEST_HEAD_SAMPLING
-# (collector sampling by head) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# (collector sampling by head), MANIFEST_TLS (TLS from cert-manager) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
 # as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
@@ -54,6 +54,15 @@ pod_is_restricted() {
     const ok = o.securityContext.runAsNonRoot === true && o.securityContext.runAsUser > 0 && o.securityContext.seccompProfile.type === "RuntimeDefault"
       && c.allowPrivilegeEscalation === false && c.readOnlyRootFilesystem === true && c.capabilities.drop.includes("ALL");
     process.exit(ok ? 0 : 1);' "$work/overrides.json"
+}
+overrides_mount_ca() {
+  node -e '
+    const spec = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")).spec;
+    const volume = (spec.volumes ?? []).find((v) => v.name === "ca");
+    const mount = (spec.containers[0].volumeMounts ?? []).find((m) => m.name === "ca");
+    const ok = volume && volume.secret.secretName === process.argv[2] && JSON.stringify(volume.secret.items) === JSON.stringify([{ key: "ca.crt", path: "ca.crt" }])
+      && mount && mount.mountPath === "/ca" && mount.readOnly === true;
+    process.exit(ok ? 0 : 1);' "$work/overrides.json" "$1"
 }
 # Line number of the first kubectl call matching a pattern (0 when absent).
 line_of() { grep -nF -- "$1" "$FAKE_KUBECTL_LOG" | head -n 1 | cut -d: -f1 || true; }
@@ -177,6 +186,14 @@ check 'an unknown option is named' output_has 'error: unknown option --bogus'
 
 run --verify-timeout soon --manifest "$MANIFEST_DEFAULT"
 check 'a bad --verify-timeout is refused' output_has "error: --verify-timeout must be a whole number of seconds, got 'soon'"
+
+# TLS: the span goes over https, verified with the CA of the collector's certificate.
+run --manifest "$MANIFEST_TLS"
+check 'with TLS the deploy succeeds' exit_is 0
+check 'with TLS the span goes over https with the CA' curl_has 'https://otel-collector.monitoring.svc:4318/v1/traces'
+check 'with TLS curl verifies with the mounted CA' curl_has '/ca/ca.crt'
+check 'with TLS the pod mounts only the CA of the collector Secret' overrides_mount_ca otel-collector-tls
+check 'with TLS the verification pod still meets Pod Security restricted' pod_is_restricted
 
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1

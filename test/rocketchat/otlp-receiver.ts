@@ -19,6 +19,9 @@ export class OtlpGrpcReceiver {
   private readonly server = new grpc.Server();
   private port = 0;
 
+  /** With `tls`, the receiver serves that certificate (valid for 127.0.0.1). */
+  constructor(private readonly tls?: { readonly key: Buffer; readonly cert: Buffer }) {}
+
   public async start(): Promise<void> {
     const definition: grpc.ServiceDefinition = {
       Export: {
@@ -38,13 +41,18 @@ export class OtlpGrpcReceiver {
       },
     });
     this.port = await new Promise<number>((resolve, reject) =>
-      this.server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
+      this.server.bindAsync('127.0.0.1:0', this.credentials(), (error, port) => (error ? reject(error) : resolve(port))),
     );
+  }
+
+  private credentials(): grpc.ServerCredentials {
+    if (!this.tls) return grpc.ServerCredentials.createInsecure();
+    return grpc.ServerCredentials.createSsl(null, [{ private_key: this.tls.key, cert_chain: this.tls.cert }], false);
   }
 
   /** The endpoint to put in OTEL_EXPORTER_OTLP_ENDPOINT. */
   public get endpoint(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `${this.tls ? 'https' : 'http'}://127.0.0.1:${this.port}`;
   }
 
   public async stop(): Promise<void> {
