@@ -2,7 +2,7 @@
 // Splits a synthesized manifest into apply phases for scripts/deploy-tracing-stack.sh and prints
 // the plan as tab-separated lines:
 //   object <phase> <apiVersion> <kind> <namespace or -> <name> <required CRD or ->
-//   rollout <namespace> <deployment|statefulset> <name>
+//   rollout <namespace> <deployment|statefulset|daemonset> <name>
 //   verify-collector <namespace> <service> <otlp-http port or -> <Secret with the receivers' ca.crt, or - for plaintext>
 //   verify-tempo <namespace> <service> <http port>
 //   verify-sampling <all | errors-kept | head <percent>>
@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { parse, parseAllDocuments, stringify } = require('yaml');
 
+const COLLECTOR_COMPONENTS = ['trace-collector', 'trace-agent', 'trace-sampler'];
 const PHASE_FILES = { 1: '1-namespaces.yaml', 2: '2-built-in.yaml', 3: '3-custom-resources.yaml' };
 
 function group(apiVersion) {
@@ -51,18 +52,23 @@ function main() {
     lines.push(['object', phase, obj.apiVersion, obj.kind, obj.metadata.namespace ?? '-', obj.metadata.name, builtIn ? '-' : crdName(obj)]);
   }
   for (const obj of objects) {
-    if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet') {
+    if (obj.kind === 'Deployment' || obj.kind === 'StatefulSet' || obj.kind === 'DaemonSet') {
       lines.push(['rollout', obj.metadata.namespace, obj.kind.toLowerCase(), obj.metadata.name]);
     }
   }
   const component = (name) => objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === name && o.spec?.clusterIP !== 'None');
   const collector = component('trace-collector');
   const tempo = component('trace-store');
-  const collectorConfig = objects.find((o) => o.kind === 'ConfigMap' && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
-  const config = collectorConfig ? parse(Object.values(collectorConfig.data)[0]) : undefined;
+  // The collector's configs: one (gateway), or the agents' and the samplers' (agentGateway).
+  const configs = objects
+    .filter((o) => o.kind === 'ConfigMap' && COLLECTOR_COMPONENTS.includes(o.metadata.labels?.['app.kubernetes.io/component']))
+    .map((o) => parse(Object.values(o.data)[0]));
+  // Spans are received where OTLP/HTTP listens, and sampled where a sampler runs.
+  const receiving = configs.find((c) => c.receivers?.otlp?.protocols?.http) ?? configs[0];
+  const config = configs.find((c) => c.processors?.tail_sampling || c.processors?.probabilistic_sampler) ?? configs[0];
   if (collector) {
     const http = collector.spec.ports.find((p) => p.name === 'otlp-http');
-    lines.push(['verify-collector', collector.metadata.namespace, collector.metadata.name, http ? http.port : '-', receiverCaSecret(objects, config) ?? '-']);
+    lines.push(['verify-collector', collector.metadata.namespace, collector.metadata.name, http ? http.port : '-', receiverCaSecret(objects, receiving) ?? '-']);
   }
   if (tempo) {
     const http = tempo.spec.ports.find((p) => p.name === 'http');
@@ -95,7 +101,9 @@ main();
 function receiverCaSecret(objects, config) {
   const certFile = config?.receivers?.otlp?.protocols?.http?.tls?.cert_file;
   if (!certFile) return undefined;
-  const workload = objects.find((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.labels?.['app.kubernetes.io/component'] === 'trace-collector');
+  const workload = objects.find(
+    (o) => ['Deployment', 'StatefulSet', 'DaemonSet'].includes(o.kind) && ['trace-collector', 'trace-agent'].includes(o.metadata.labels?.['app.kubernetes.io/component']),
+  );
   const pod = workload?.spec.template.spec;
   const mount = (pod?.containers[0].volumeMounts ?? []).find((m) => certFile.startsWith(`${m.mountPath}/`));
   const volume = mount && pod.volumes.find((v) => v.name === mount.name);

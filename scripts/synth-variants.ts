@@ -39,6 +39,11 @@ export function synthVariants(outdir: string): string[] {
     tls: { enabled: true, collectorSecretName: 'collector-cert', tempoSecretName: 'tempo-cert', rocketChatTrustedCa: { secretName: 'tracing-ca' } },
     collector: { persistentQueue: { enabled: true } },
   };
+  variants['collector-agent-gateway-tls'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    collector: { topology: 'agentGateway', replicas: 3, persistentQueue: { enabled: true } },
+  };
+  variants['collector-agent-gateway-head-sampling'] = { collector: { topology: 'agentGateway', sampling: { type: 'head', percentage: 25 }, kubernetesAttributes: false } };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {

@@ -25,6 +25,7 @@ test('deploy script: every harness check passes', () => {
       MANIFEST_NO_OTLP_HTTP: writeManifest(dir, 'no-otlp-http', { collector: { receivers: { otlpHttp: false } } }),
       MANIFEST_HEAD_SAMPLING: writeManifest(dir, 'head-sampling', { collector: { sampling: { type: 'head', percentage: 20 } } }),
       MANIFEST_TLS: writeManifest(dir, 'tls', { tls: { enabled: true, certManager: { name: 'tracing-ca' } } }),
+      MANIFEST_AGENT_GATEWAY: writeManifest(dir, 'agent-gateway', { collector: { topology: 'agentGateway', sampling: { type: 'tail', keepErrors: false, latencyThresholdMs: 1000 } } }),
       VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });

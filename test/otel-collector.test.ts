@@ -329,7 +329,7 @@ describe('collector bad input fails at synth time naming the prop', () => {
     ['latency threshold with units', { sampling: { type: 'tail', latencyThresholdMs: '2s' as never } }, /^sampling\.latencyThresholdMs must be an integer from 0 to 3600000 \(milliseconds\), got "2s"$/],
     ['tail sampling that keeps nothing', { sampling: { type: 'tail', keepErrors: false, latencyThresholdMs: 0, baselinePercentage: 0 } }, /^sampling must keep something/],
     ['unknown sampling type', { sampling: { type: 'adaptive' } as never }, /^sampling\.type must be one of "tail", "head", "none", got "adaptive"$/],
-    ['tail sampling on several replicas', { replicas: 2 }, /^replicas must be 1 with tail sampling, got 2: tail sampling needs every span of a trace on one replica/],
+    ['tail sampling on several replicas', { replicas: 2 }, /^replicas must be 1 with tail sampling in the gateway topology, got 2: tail sampling needs every span of a trace on one replica; use topology: "agentGateway"/],
     ['OpenCensus', { receivers: { opencensus: true } }, /^receivers\.opencensus must be false: the OpenCensus receiver was removed .*send OTLP/],
     ['zero receivers', { receivers: { otlpGrpc: false, otlpHttp: false, jaegerGrpc: false, jaegerThriftHttp: false, jaegerThriftCompact: false, zipkin: false } }, /^receivers must be a selection with at least one receiver enabled/],
     ['memory limit too small for the limiter', { resources: { memoryRequest: '128Mi', memoryLimit: '128Mi' } }, /^resources\.memoryLimit must be at least 256Mi for the memory_limiter.*got "128Mi"$/],

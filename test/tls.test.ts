@@ -94,10 +94,13 @@ describe('TLS on the span path (cert-manager ClusterIssuer)', () => {
     const values = stack.rocketChat.helmValues as any;
     expectMountedCa({ volumes: values.extraVolumes }, { volumeMounts: values.extraVolumeMounts });
     expect(values.extraEnv).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_CERTIFICATE', value: env.OTEL_EXPORTER_OTLP_CERTIFICATE });
-    // 2. Operator: it mounts exporter.tls.secretName and sets the variable itself, so spec.env leaves it out.
+    // 2. Operator: the variable in spec.env, the file from the chart's extraVolumes (on every chart
+    // pod). exporter.tls.secretName would mount the whole Secret, private key included.
     const instrumentation = findObject(objects, 'Instrumentation', 'rocketchat-tracing').spec;
-    expect(instrumentation.exporter).toEqual({ endpoint: stack.collector.otlpGrpcUrl, tls: { secretName: caSecret, ca_file: 'ca.crt' } });
-    expect(instrumentation.env.map((v: any) => v.name)).not.toContain('OTEL_EXPORTER_OTLP_CERTIFICATE');
+    expect(instrumentation.exporter).toEqual({ endpoint: stack.collector.otlpGrpcUrl });
+    expect(instrumentation.env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_CERTIFICATE', value: env.OTEL_EXPORTER_OTLP_CERTIFICATE });
+    // A missing CA Secret must not keep Rocket.Chat from starting.
+    expect(values.extraVolumes[0].secret.optional).toBe(true);
     // 3. Patches for an existing release.
     for (const patch of Object.values(stack.rocketChat.deploymentPatches) as any[]) {
       expectMountedCa(patch.spec.template.spec, patch.spec.template.spec.containers[0]);
@@ -110,10 +113,22 @@ describe('TLS on the span path (cert-manager ClusterIssuer)', () => {
     });
     stack.rocketChat.instrument(plusDeployment);
     stack.rocketChat.instrument(raw);
+    // A second traced container of the same pod shares its volume.
+    const twoContainers = new plus.Deployment(chart, 'Two', {
+      containers: [
+        { name: 'a', image: 'x:1', securityContext: { ensureNonRoot: false } },
+        { name: 'b', image: 'x:1', securityContext: { ensureNonRoot: false } },
+      ],
+    });
+    stack.rocketChat.instrument(twoContainers, { containerName: 'a' });
+    stack.rocketChat.instrument(twoContainers, { containerName: 'b' });
     for (const d of Testing.synth(chart).filter((o: any) => o.kind === 'Deployment')) {
       const pod = d.spec.template.spec;
-      expectMountedCa(pod, pod.containers[0]);
-      expect(pod.containers[0].env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_CERTIFICATE', value: env.OTEL_EXPORTER_OTLP_CERTIFICATE });
+      expect(pod.volumes.filter((v: any) => v.name === 'rocketchat-tracing-ca')).toHaveLength(1);
+      for (const container of pod.containers) {
+        expectMountedCa(pod, container);
+        expect(container.env).toContainEqual({ name: 'OTEL_EXPORTER_OTLP_CERTIFICATE', value: env.OTEL_EXPORTER_OTLP_CERTIFICATE });
+      }
     }
   });
 
@@ -143,7 +158,7 @@ describe('TLS from existing Secrets', () => {
 
   test('Rocket.Chat in the stack namespace trusts the collector Secret without a rocketChatTrustedCa', () => {
     const { stack } = synth({ tls: { enabled: true, collectorSecretName: 'c', tempoSecretName: 't' }, rocketChat: { namespace: 'monitoring' } });
-    expect(stack.rocketChat.caVolume).toEqual({ name: 'rocketchat-tracing-ca', secret: { secretName: 'c', items: [{ key: 'ca.crt', path: 'ca.crt' }] } });
+    expect(stack.rocketChat.caVolume).toEqual({ name: 'rocketchat-tracing-ca', secret: { secretName: 'c', items: [{ key: 'ca.crt', path: 'ca.crt' }], optional: true } });
   });
 });
 

@@ -17,7 +17,7 @@ export const COMPONENTS = {
     probabilisticSampler: 'probabilistic_sampler',
     batch: 'batch',
   },
-  exporters: { otlpGrpc: 'otlp_grpc', debug: 'debug' },
+  exporters: { otlpGrpc: 'otlp_grpc', loadBalancing: 'load_balancing', debug: 'debug' },
   extensions: { healthCheck: 'health_check', fileStorage: 'file_storage' },
 } as const;
 
@@ -90,11 +90,18 @@ export interface CollectorConfigInput {
   /** memory_limiter thresholds, derived from the container memory limit. */
   readonly memoryLimiter: { readonly limitMib: number; readonly spikeLimitMib: number };
   readonly k8sAttributes: boolean;
+  /** Only the pods of the node named by this environment variable (a DaemonSet agent). */
+  readonly k8sAttributesNodeEnv?: string;
   /** Resource attributes inserted when absent (never overwritten). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly rocketChat?: RocketChatHygiene;
   readonly sampling: ResolvedSampling;
   readonly exporter: {
+    /**
+     * `otlp_grpc` to the endpoint, or `load_balancing` by trace id over the pods behind a
+     * headless Service (`name.namespace`, resolved through its EndpointSlices).
+     */
+    readonly loadBalancing?: { readonly service: string; readonly port: number };
     readonly endpoint: string;
     readonly persistentQueueDir?: string;
     readonly queueSize: number;
@@ -160,6 +167,8 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
         extract: {
           metadata: ['k8s.namespace.name', 'k8s.pod.name', 'k8s.pod.uid', 'k8s.deployment.name', 'k8s.node.name', 'k8s.pod.start_time'],
         },
+        // An agent only ever sees pods of its own node: watching only those keeps its cache small.
+        ...(input.k8sAttributesNodeEnv ? { filter: { node_from_env_var: input.k8sAttributesNodeEnv } } : {}),
         // Rocket.Chat's SDK sends no pod identity: match by the sender's pod IP. The uid and IP
         // resource attributes come first for senders that do set them (e.g. via the downward API).
         pod_association: [
@@ -195,24 +204,35 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
   processors.push([P.batch, { timeout: '1s', send_batch_size: 1024, send_batch_max_size: 2048 }]);
 
   const E = COMPONENTS.exporters;
-  const exporters: Record<string, unknown> = {
-    [E.otlpGrpc]: {
-      endpoint: input.exporter.endpoint,
-      // Plaintext only when the backend has no TLS; the rotated CA is re-read.
-      tls: input.exporter.caFile ? { ca_file: input.exporter.caFile, reload_interval: TLS_RELOAD_INTERVAL } : { insecure: true },
-      compression: 'gzip',
-      timeout: '10s',
-      sending_queue: {
-        enabled: true,
-        num_consumers: 4,
-        queue_size: input.exporter.queueSize,
-        ...(input.exporter.persistentQueueDir ? { storage: COMPONENTS.extensions.fileStorage } : {}),
-      },
-      // With a persistent queue, batches wait on disk for the backend however long it is away
-      // (0 = retry without a time limit); in memory, they are given up after 5 minutes.
-      retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: input.exporter.persistentQueueDir ? '0s' : '300s' },
+  const otlp = {
+    // Plaintext only when the backend has no TLS. The CA is read at start: a new CA needs a restart.
+    tls: input.exporter.caFile ? { ca_file: input.exporter.caFile } : { insecure: true },
+    compression: 'gzip',
+    timeout: '10s',
+    sending_queue: {
+      enabled: true,
+      num_consumers: 4,
+      queue_size: input.exporter.queueSize,
+      ...(input.exporter.persistentQueueDir ? { storage: COMPONENTS.extensions.fileStorage } : {}),
     },
+    // With a persistent queue, batches wait on disk for the backend however long it is away
+    // (0 = retry without a time limit); in memory, they are given up after 5 minutes.
+    retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: input.exporter.persistentQueueDir ? '0s' : '300s' },
   };
+  const lb = input.exporter.loadBalancing;
+  const exporters: Record<string, unknown> = lb
+    ? {
+      [E.loadBalancing]: {
+        // Every span of a trace goes to the same sampler, which can then decide on the whole trace.
+        routing_key: 'traceID',
+        // The per-sampler otlp_grpc exporter; its endpoint is each resolved sampler.
+        protocol: { otlp: otlp },
+        // Pod hostnames (<pod>.<service>.<namespace>) rather than IPs: a restarted sampler keeps
+        // its place in the hash ring, and TLS verifies a name.
+        resolver: { k8s: { service: lb.service, ports: [lb.port], timeout: '1m', return_hostnames: true } },
+      },
+    }
+    : { [E.otlpGrpc]: { endpoint: input.exporter.endpoint, ...otlp } };
   if (input.debugExporter) exporters[E.debug] = { verbosity: 'basic' };
 
   const X = COMPONENTS.extensions;

@@ -100,6 +100,19 @@ export interface PersistentQueueOptions {
   readonly storageClassName?: string;
 }
 
+/** Where the collector's work runs: one tier, or node agents in front of trace-aware samplers. */
+export type CollectorTopology = 'gateway' | 'agentGateway';
+
+/** The node agents of the `agentGateway` topology. */
+export interface CollectorAgentOptions {
+  /**
+   * CPU and memory of each agent (one per node). The memory limit sets its memory_limiter and
+   * must be at least 256Mi.
+   * @default - requests 100m / 256Mi, limits 500m / 512Mi
+   */
+  readonly resources?: ContainerResources;
+}
+
 export interface OtelCollectorProps {
   /** Where traces are exported (OTLP gRPC), e.g. the TempoStack. */
   readonly traceBackend: OtlpTraceBackend;
@@ -115,11 +128,27 @@ export interface OtelCollectorProps {
    */
   readonly name?: string;
   /**
-   * Replicas. Tail sampling needs every span of a trace on one replica, so it is refused with
+   * `gateway`: one tier receives, samples and exports (a Deployment). `agentGateway`: a
+   * DaemonSet agent on every node receives (each pod sends to the agent on its own node, which
+   * adds Kubernetes metadata for its node's pods) and forwards by trace id, with the
+   * load-balancing exporter, to a sampler tier (a StatefulSet behind a headless Service) that
+   * runs tail sampling on whole traces and exports; this is what lets tail sampling run on more
+   * than one replica.
+   * @default 'gateway'
+   */
+  readonly topology?: CollectorTopology;
+  /**
+   * Replicas of the collector (`gateway`) or of the sampler tier (`agentGateway`). With
+   * `gateway`, tail sampling needs every span of a trace on one replica, so it is refused with
    * more than one.
-   * @default 1
+   * @default 1 with `gateway`, 2 with `agentGateway`
    */
   readonly replicas?: number;
+  /**
+   * The agent tier of `agentGateway`.
+   * @default - requests 100m / 256Mi, limits 500m / 512Mi
+   */
+  readonly agent?: CollectorAgentOptions;
   /**
    * Receivers to run.
    * @default - OTLP gRPC and HTTP, Jaeger gRPC, Thrift HTTP and Zipkin; Jaeger Thrift compact
@@ -174,8 +203,8 @@ export interface OtelCollectorProps {
    */
   readonly debugExporter?: boolean;
   /**
-   * CPU and memory. The memory limit sets the memory_limiter thresholds and GOMEMLIMIT and
-   * must be at least 256Mi.
+   * CPU and memory of the collector (`gateway`) or of each sampler (`agentGateway`). The memory
+   * limit sets the memory_limiter thresholds and GOMEMLIMIT and must be at least 256Mi.
    * @default - requests 500m / 1Gi, limits 1 CPU / 1Gi
    */
   readonly resources?: ContainerResources;
@@ -204,6 +233,38 @@ const MEMORY_LIMIT_FRACTION = 0.8;
 const SPIKE_FRACTION = 0.25;
 const MIN_MEMORY_LIMIT_MIB = 256;
 const DEFAULT_SAMPLING: CollectorSampling = { type: 'tail' };
+const TOPOLOGIES = ['gateway', 'agentGateway'] as const;
+const AGENT_COMPONENT = 'trace-agent';
+const SAMPLER_COMPONENT = 'trace-sampler';
+/** Carried by the Services of both tiers: the ServiceMonitor selects them and names the job after it. */
+const JOB_LABEL = 'rocketchat-tracing/collector';
+/** The agent's node, from the downward API: its Kubernetes attributes processor watches only that node's pods. */
+const NODE_NAME_ENV = 'K8S_NODE_NAME';
+const DEFAULT_AGENT_RESOURCES: Required<ContainerResources> = { cpuRequest: '100m', memoryRequest: '256Mi', cpuLimit: '500m', memoryLimit: '512Mi' };
+
+interface CollectorTier {
+  /** Construct id prefix: '' for the gateway's objects (their ids are public), else the tier. */
+  readonly id: string;
+  readonly name: string;
+  readonly labelOptions: { readonly name: string; readonly instance: string; readonly component: string; readonly version: string };
+  readonly configYaml: string;
+  readonly ports: readonly PortSpec[];
+  readonly resources: Required<ContainerResources>;
+  readonly goMemLimitMib: number;
+  readonly serverTls?: { readonly secretName: string };
+  readonly backendCa?: TrustedCa;
+  readonly kubernetesApi: boolean;
+  readonly nodeNameEnv: boolean;
+  readonly queue?: { readonly enabled: boolean };
+}
+
+interface BuiltTier {
+  readonly template: k8s.PodTemplateSpec;
+  readonly serviceAccountName: string;
+  readonly selector: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly name: string;
+}
 
 /**
  * The gateway OpenTelemetry Collector (contrib distribution): OTLP/Jaeger/Zipkin in, Kubernetes
@@ -236,6 +297,12 @@ export class OtelCollector extends Construct {
   public readonly trustedCa?: Required<TrustedCa>;
   /** The cert-manager Certificate of the receivers, when cert-manager issues it. */
   public readonly certificate?: Certificate;
+  /** Where the collector's work runs. */
+  public readonly topology: CollectorTopology;
+  /** The sampler tier's config (`agentGateway`); the agents' is `configYaml`. */
+  public readonly samplerConfigYaml?: string;
+  /** The cert-manager Certificate of the samplers (`agentGateway` with TLS). */
+  public readonly samplerCertificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -244,7 +311,9 @@ export class OtelCollector extends Construct {
     const name = checkFormat('name', props.name ?? 'otel-collector', FORMATS.serviceName);
     this.namespace = checkFormat('namespace', props.namespace ?? Chart.of(this).namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
     const exportEndpoint = checkFormat('traceBackend.otlpGrpcEndpoint', props.traceBackend?.otlpGrpcEndpoint, FORMATS.hostAndPort);
-    const replicas = props.replicas ?? 1;
+    const topology = checkOneOf('topology', props.topology ?? 'gateway', TOPOLOGIES);
+    this.topology = topology;
+    const replicas = props.replicas ?? (topology === 'agentGateway' ? 2 : 1);
     if (!Number.isInteger(replicas) || replicas < 1 || replicas > 50) invalidProp('replicas', 'an integer from 1 to 50', props.replicas);
     if (optionalBoolean('receivers.opencensus', props.receivers?.opencensus, false)) {
       throw new ValidationError(
@@ -269,9 +338,17 @@ export class OtelCollector extends Construct {
       : resolveTrustedCa('traceBackend.otlpGrpcTrustedCa', props.traceBackend.otlpGrpcTrustedCa);
     const sampling = resolveSampling(props.sampling ?? DEFAULT_SAMPLING);
     this.samplingModel = samplingModel(sampling);
-    if (sampling.type === 'tail' && replicas > 1) {
+    if (sampling.type === 'tail' && replicas > 1 && topology === 'gateway') {
       throw new ValidationError(
-        `replicas must be 1 with tail sampling, got ${replicas}: tail sampling needs every span of a trace on one replica, which needs trace-id-aware load balancing in front of the samplers; use head sampling to run more replicas`,
+        `replicas must be 1 with tail sampling in the gateway topology, got ${replicas}: tail sampling needs every span of a trace on one replica; use topology: "agentGateway" (agents route by trace id to the samplers) or head sampling to run more replicas`,
+      );
+    }
+    if (topology === 'gateway' && props.agent !== undefined) {
+      throw new ValidationError('agent needs topology: "agentGateway"; the gateway topology runs no agents, so it would be ignored');
+    }
+    if (topology === 'agentGateway' && props.tls?.secretName !== undefined) {
+      throw new ValidationError(
+        `tls.secretName cannot serve topology "agentGateway": the samplers need a certificate for their pod names (*.${props.name ?? 'otel-collector'}-sampler.<namespace>), which the stack can only request; use tls.certManager`,
       );
     }
     const kubernetesAttributes = optionalBoolean('kubernetesAttributes', props.kubernetesAttributes, true);
@@ -301,68 +378,187 @@ export class OtelCollector extends Construct {
         `resources.memoryLimit must be at least ${MIN_MEMORY_LIMIT_MIB}Mi for the memory_limiter to leave room for batches and the queue, got ${JSON.stringify(resources.memoryLimit)}`,
       );
     }
-    const limitMib = Math.floor(memoryLimitMib * MEMORY_LIMIT_FRACTION);
+    const samplerLimitMib = Math.floor(memoryLimitMib * MEMORY_LIMIT_FRACTION);
+    const samplerSpikeMib = Math.floor(samplerLimitMib * SPIKE_FRACTION);
+    const samplerResources = resources;
+    const agentResources = resolveResources('agent.resources', props.agent?.resources, DEFAULT_AGENT_RESOURCES);
+    const agentMemoryMib = quantityToBytes('agent.resources.memoryLimit', agentResources.memoryLimit) / 2 ** 20;
+    if (agentMemoryMib < MIN_MEMORY_LIMIT_MIB) {
+      throw new ValidationError(`agent.resources.memoryLimit must be at least ${MIN_MEMORY_LIMIT_MIB}Mi, got ${JSON.stringify(agentResources.memoryLimit)}`);
+    }
+    // The receiving tier's memory_limiter: the agents' in agentGateway, else the collector's.
+    const receivingMemoryMib = topology === 'agentGateway' ? agentMemoryMib : memoryLimitMib;
+    const limitMib = Math.floor(receivingMemoryMib * MEMORY_LIMIT_FRACTION);
     const spikeLimitMib = Math.floor(limitMib * SPIKE_FRACTION);
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
 
-    const labelOptions = { name: 'opentelemetry-collector', instance: name, component: COMPONENT, version: COLLECTOR_VERSION };
-    const labels = standardLabels(labelOptions);
-    this.selectorLabels = selectorLabels(labelOptions);
+    const agentGateway = topology === 'agentGateway';
+    // The pods that receive spans: the collector itself, or its node agents.
+    const receiving = { name: 'opentelemetry-collector', instance: agentGateway ? `${name}-agent` : name, component: agentGateway ? AGENT_COMPONENT : COMPONENT, version: COLLECTOR_VERSION };
+    const labels = standardLabels({ ...receiving, instance: name, component: COMPONENT });
+    this.selectorLabels = selectorLabels(receiving);
     this.serviceName = name;
     this.serviceHost = serviceHost(name, this.namespace);
+    const sampler = agentGateway
+      ? { name: `${name}-sampler`, labelOptions: { name: 'opentelemetry-collector', instance: `${name}-sampler`, component: SAMPLER_COMPONENT, version: COLLECTOR_VERSION } }
+      : undefined;
+    const samplerTls = sampler && tls ? { ...tls, secretName: `${sampler.name}-tls` } : undefined;
 
-    this.configYaml = Yaml.stringify(
-      buildCollectorConfig({
-        receivers: enabledReceivers,
-        memoryLimiter: { limitMib, spikeLimitMib },
-        k8sAttributes: kubernetesAttributes,
-        resourceAttributes,
-        rocketChat,
-        sampling,
-        exporter: {
-          endpoint: exportEndpoint,
+    const exporter = {
+      endpoint: exportEndpoint,
+      queueSize,
+      persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined,
+      caFile: backendCa ? `${TLS_PATHS.backendCaDir}/${CA_KEY}` : undefined,
+    };
+    const receivingConfig = buildCollectorConfig({
+      receivers: enabledReceivers,
+      memoryLimiter: { limitMib, spikeLimitMib },
+      k8sAttributes: kubernetesAttributes,
+      k8sAttributesNodeEnv: agentGateway ? NODE_NAME_ENV : undefined,
+      resourceAttributes,
+      rocketChat,
+      // Agents forward everything; the samplers decide with whole traces.
+      sampling: agentGateway ? { type: 'none' } : sampling,
+      exporter: sampler
+        ? {
+          endpoint: `${sampler.name}.${this.namespace}`,
+          loadBalancing: { service: `${sampler.name}.${this.namespace}`, port: RECEIVER_PORTS.otlpGrpc.port },
           queueSize,
-          persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined,
-          caFile: backendCa ? `${TLS_PATHS.backendCaDir}/${CA_KEY}` : undefined,
-        },
-        receiverTls: tls !== undefined,
-        debugExporter,
-        logLevel,
-      }),
-    );
+          // The agent verifies the samplers with the CA of their certificate.
+          caFile: samplerTls ? `${TLS_PATHS.backendCaDir}/${CA_KEY}` : undefined,
+        }
+        : exporter,
+      receiverTls: tls !== undefined,
+      debugExporter: agentGateway ? false : debugExporter,
+      logLevel,
+    });
+    this.configYaml = Yaml.stringify(receivingConfig);
     const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
 
-    const serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
-      metadata: metadata(name),
-      // Only the Kubernetes attributes processor calls the API.
-      automountServiceAccountToken: kubernetesAttributes,
-    });
-    if (kubernetesAttributes) this.addRbac(name, labels, serviceAccount.name);
-
-    const configMap = new k8s.KubeConfigMap(this, 'Config', { metadata: metadata(`${name}-config`), data: { [CONFIG_FILE]: this.configYaml } });
-
     const receiverPorts: PortSpec[] = enabledReceivers.map((r) => (tls ? overTls(RECEIVER_PORTS[r]) : RECEIVER_PORTS[r]));
+    const receivingTier = this.addTier({
+      id: agentGateway ? 'Agent' : '',
+      name: agentGateway ? `${name}-agent` : name,
+      labelOptions: receiving,
+      configYaml: this.configYaml,
+      ports: [...receiverPorts, METRICS_PORT, HEALTH_PORT],
+      resources: agentGateway ? agentResources : resources,
+      goMemLimitMib: limitMib - spikeLimitMib,
+      serverTls: tls,
+      backendCa: sampler ? (samplerTls ? { secretName: samplerTls.secretName, key: CA_KEY } : undefined) : backendCa,
+      kubernetesApi: kubernetesAttributes || agentGateway,
+      nodeNameEnv: agentGateway,
+      queue: agentGateway ? undefined : persistent,
+    });
+    if (kubernetesAttributes) this.addRbac(agentGateway ? `${name}-agent` : name, labels, receivingTier.serviceAccountName);
     if (tls) {
       this.certificate = addServerCertificate(this, tls, metadata(name), serviceDnsNames(name, this.namespace));
       this.trustedCa = { secretName: tls.secretName, key: CA_KEY };
     }
     this.service = new k8s.KubeService(this, 'Service', {
-      metadata: metadata(name),
-      spec: { type: 'ClusterIP', selector: this.selectorLabels, ports: [...receiverPorts, METRICS_PORT].map(servicePort) },
+      metadata: { ...metadata(name), labels: { ...labels, ...(agentGateway ? { [JOB_LABEL]: name } : {}) } },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.selectorLabels,
+        // Each pod sends to the agent on its own node, which sees the sender's pod IP.
+        ...(agentGateway ? { internalTrafficPolicy: 'Local' } : {}),
+        ports: [...receiverPorts, METRICS_PORT].map(servicePort),
+      },
     });
 
+
+    if (!sampler) {
+      this.addWorkload(receivingTier, { kind: persistent.enabled ? 'StatefulSet' : 'Deployment', replicas, serviceName: name, persistent });
+      addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: this.selectorLabels, port: METRICS_PORT.name });
+      return;
+    }
+
+    // Agent tier: one pod per node, never a node without one during a rollout.
+    new k8s.KubeDaemonSet(this, 'AgentDaemonSet', {
+      metadata: { ...metadata(`${name}-agent`), labels: standardLabels(receiving) },
+      spec: {
+        selector: { matchLabels: this.selectorLabels },
+        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: k8s.IntOrString.fromNumber(1), maxUnavailable: k8s.IntOrString.fromNumber(0) } },
+        template: receivingTier.template,
+      },
+    });
+    this.addResolverRbac(`${name}-agent`, labels, receivingTier.serviceAccountName);
+
+    // Sampler tier: tail sampling on whole traces, exporting to the backend.
+    const samplerSelector = selectorLabels(sampler.labelOptions);
+    const samplerLabels = standardLabels(sampler.labelOptions);
+    const samplerPort = samplerTls ? overTls(RECEIVER_PORTS.otlpGrpc) : RECEIVER_PORTS.otlpGrpc;
+    const samplerConfig = Yaml.stringify(
+      buildCollectorConfig({
+        receivers: ['otlpGrpc'],
+        memoryLimiter: { limitMib: samplerLimitMib, spikeLimitMib: samplerSpikeMib },
+        k8sAttributes: false,
+        resourceAttributes: {},
+        sampling,
+        exporter,
+        receiverTls: samplerTls !== undefined,
+        debugExporter,
+        logLevel,
+      }),
+    );
+    this.samplerConfigYaml = samplerConfig;
+    if (samplerTls) {
+      // The agents dial each sampler by its pod hostname under the headless Service.
+      const headlessNames = serviceDnsNames(sampler.name, this.namespace).slice(1).map((n) => `*.${n}`);
+      this.samplerCertificate = addServerCertificate(this, samplerTls, { name: sampler.name, namespace: this.namespace, labels: samplerLabels }, headlessNames, 'SamplerCertificate');
+    }
+    new k8s.KubeService(this, 'SamplerService', {
+      metadata: { name: sampler.name, namespace: this.namespace, labels: { ...samplerLabels, [JOB_LABEL]: name } },
+      spec: {
+        clusterIp: 'None',
+        // Only ready samplers join the agents' hash ring.
+        publishNotReadyAddresses: false,
+        selector: samplerSelector,
+        ports: [samplerPort, METRICS_PORT].map(servicePort),
+      },
+    });
+    const samplerTier = this.addTier({
+      id: 'Sampler',
+      name: sampler.name,
+      labelOptions: sampler.labelOptions,
+      configYaml: samplerConfig,
+      ports: [samplerPort, METRICS_PORT, HEALTH_PORT],
+      resources: samplerResources,
+      goMemLimitMib: samplerLimitMib - samplerSpikeMib,
+      serverTls: samplerTls,
+      backendCa,
+      kubernetesApi: false,
+      nodeNameEnv: false,
+      queue: persistent,
+    });
+    this.addWorkload(samplerTier, { kind: 'StatefulSet', replicas, serviceName: sampler.name, persistent, id: 'Sampler' });
+    // One job for both tiers: the pipeline alerts sum the collector's metrics over its pods.
+    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: { [JOB_LABEL]: name }, port: METRICS_PORT.name, jobLabel: JOB_LABEL });
+  }
+
+  /** ServiceAccount, ConfigMap and pod template of one collector tier. */
+  private addTier(tier: CollectorTier): BuiltTier {
+    const prefix = tier.id;
+    const tierLabels = standardLabels(tier.labelOptions);
+    const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels: tierLabels });
+    const serviceAccount = new k8s.KubeServiceAccount(this, `${prefix}ServiceAccount`, {
+      metadata: metadata(tier.name),
+      // Only the Kubernetes attributes processor and the load-balancing resolver call the API.
+      automountServiceAccountToken: tier.kubernetesApi,
+    });
+    const configMap = new k8s.KubeConfigMap(this, `${prefix}Config`, { metadata: metadata(`${tier.name}-config`), data: { [CONFIG_FILE]: tier.configYaml } });
     const healthProbe = (periodSeconds: number, failureThreshold: number): k8s.Probe => ({
       httpGet: { path: '/', port: k8s.IntOrString.fromString(HEALTH_PORT.name) },
       periodSeconds,
       failureThreshold,
       timeoutSeconds: 5,
     });
-    const podTemplate: k8s.PodTemplateSpec = {
-      metadata: { labels, annotations: { 'checksum/config': configChecksum(this.configYaml) } },
+    const template: k8s.PodTemplateSpec = {
+      metadata: { labels: tierLabels, annotations: { 'checksum/config': configChecksum(tier.configYaml) } },
       spec: {
         serviceAccountName: serviceAccount.name,
-        automountServiceAccountToken: kubernetesAttributes,
+        automountServiceAccountToken: tier.kubernetesApi,
         enableServiceLinks: false,
         securityContext: restrictedPodSecurityContext(UID),
         // Time for the exporter to drain its queue on shutdown.
@@ -376,16 +572,17 @@ export class OtelCollector extends Construct {
             env: [
               // Listeners bind to the pod IP rather than all interfaces.
               { name: POD_IP_ENV, valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
-              { name: 'GOMEMLIMIT', value: `${limitMib - spikeLimitMib}MiB` },
+              ...(tier.nodeNameEnv ? [{ name: NODE_NAME_ENV, valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] : []),
+              { name: 'GOMEMLIMIT', value: `${tier.goMemLimitMib}MiB` },
             ],
-            ports: [...receiverPorts, METRICS_PORT, HEALTH_PORT].map(containerPort),
-            resources: toResourceRequirements(resources),
+            ports: tier.ports.map(containerPort),
+            resources: toResourceRequirements(tier.resources),
             securityContext: restrictedContainerSecurityContext(),
             volumeMounts: [
               { name: VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
-              ...(persistent.enabled ? [{ name: VOLUME.queue, mountPath: QUEUE_DIR }] : []),
-              ...(tls ? [{ name: VOLUME.serverTls, mountPath: TLS_PATHS.serverDir, readOnly: true }] : []),
-              ...(backendCa ? [{ name: VOLUME.backendCa, mountPath: TLS_PATHS.backendCaDir, readOnly: true }] : []),
+              ...(tier.queue?.enabled ? [{ name: VOLUME.queue, mountPath: QUEUE_DIR }] : []),
+              ...(tier.serverTls ? [{ name: VOLUME.serverTls, mountPath: TLS_PATHS.serverDir, readOnly: true }] : []),
+              ...(tier.backendCa ? [{ name: VOLUME.backendCa, mountPath: TLS_PATHS.backendCaDir, readOnly: true }] : []),
             ],
             readinessProbe: healthProbe(10, 3),
             livenessProbe: healthProbe(20, 5),
@@ -394,45 +591,67 @@ export class OtelCollector extends Construct {
         volumes: [
           { name: VOLUME.config, configMap: { name: configMap.name } },
           // Mounted as a directory (no subPath), so a renewed certificate reaches the running pod.
-          ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
-          ...(backendCa ? [caVolume(VOLUME.backendCa, backendCa)] : []),
+          ...(tier.serverTls ? [{ name: VOLUME.serverTls, secret: { secretName: tier.serverTls.secretName } }] : []),
+          ...(tier.backendCa ? [caVolume(VOLUME.backendCa, { secretName: tier.backendCa.secretName, key: tier.backendCa.key ?? CA_KEY })] : []),
         ],
       },
     };
+    return { template, serviceAccountName: serviceAccount.name, selector: selectorLabels(tier.labelOptions), labels: tierLabels, name: tier.name };
+  }
 
-    if (persistent.enabled) {
-      // Each replica keeps its own queue volume, so the collector runs as a StatefulSet.
-      new k8s.KubeStatefulSet(this, 'StatefulSet', {
-        metadata: metadata(name),
+  private addWorkload(
+    tier: BuiltTier,
+    options: { kind: 'Deployment' | 'StatefulSet'; replicas: number; serviceName: string; persistent: { enabled: boolean; size: string; storageClassName?: string }; id?: string },
+  ): void {
+    const prefix = options.id ?? '';
+    const metadata = { name: tier.name, namespace: this.namespace, labels: tier.labels };
+    if (options.kind === 'StatefulSet') {
+      // Each replica keeps its own queue volume (and, as a sampler, its place in the agents' ring).
+      new k8s.KubeStatefulSet(this, `${prefix}StatefulSet`, {
+        metadata,
         spec: {
-          replicas,
-          serviceName: name,
-          selector: { matchLabels: this.selectorLabels },
-          template: podTemplate,
-          volumeClaimTemplates: [volumeClaimTemplate(VOLUME.queue, this.selectorLabels, persistent.size, persistent.storageClassName)],
+          replicas: options.replicas,
+          serviceName: options.serviceName,
+          // Samplers are interchangeable: start and stop them together rather than one by one.
+          ...(prefix ? { podManagementPolicy: 'Parallel' } : {}),
+          selector: { matchLabels: tier.selector },
+          template: tier.template,
+          ...(options.persistent.enabled
+            ? { volumeClaimTemplates: [volumeClaimTemplate(VOLUME.queue, tier.selector, options.persistent.size, options.persistent.storageClassName)] }
+            : {}),
         },
       });
     } else {
-      new k8s.KubeDeployment(this, 'Deployment', {
-        metadata: metadata(name),
+      new k8s.KubeDeployment(this, `${prefix}Deployment`, {
+        metadata,
         spec: {
-          replicas,
-          selector: { matchLabels: this.selectorLabels },
+          replicas: options.replicas,
+          selector: { matchLabels: tier.selector },
           // Bring the new pod up before the old one goes, so senders always have a receiver.
           strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-          template: podTemplate,
+          template: tier.template,
         },
       });
     }
-
-    if (replicas > 1) {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
-        metadata: metadata(name),
-        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: this.selectorLabels } },
+    if (options.replicas > 1) {
+      new k8s.KubePodDisruptionBudget(this, `${prefix}PodDisruptionBudget`, {
+        metadata,
+        spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: tier.selector } },
       });
     }
+  }
 
-    addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: this.selectorLabels, port: METRICS_PORT.name });
+  /** The agents' load-balancing resolver watches the samplers' EndpointSlices, in this namespace only. */
+  private addResolverRbac(name: string, labels: Record<string, string>, serviceAccountName: string): void {
+    const role = new k8s.KubeRole(this, 'ResolverRole', {
+      metadata: { name: `${name}-resolver`, namespace: this.namespace, labels },
+      rules: [{ apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['get', 'list', 'watch'] }],
+    });
+    new k8s.KubeRoleBinding(this, 'ResolverRoleBinding', {
+      metadata: { name: `${name}-resolver`, namespace: this.namespace, labels },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: role.name },
+      subjects: [{ kind: 'ServiceAccount', name: serviceAccountName, namespace: this.namespace }],
+    });
   }
 
   /** Read access to what the Kubernetes attributes processor looks up, and nothing else. */

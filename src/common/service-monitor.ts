@@ -47,6 +47,8 @@ export interface ScrapeTarget {
   readonly selector: Record<string, string>;
   /** Named Service port serving `/metrics`. */
   readonly port: string;
+  /** A Service label whose value becomes the `job` label (several Services, one job). */
+  readonly jobLabel?: string;
 }
 
 /** Emits the ServiceMonitor for `target` when enabled. */
@@ -55,6 +57,7 @@ export function addServiceMonitor(scope: Construct, options: ResolvedServiceMoni
   return new ServiceMonitor(scope, 'ServiceMonitor', {
     metadata: { name: target.name, namespace: target.namespace, labels: { ...target.labels, release: options.releaseLabel } },
     spec: {
+      ...(target.jobLabel ? { jobLabel: target.jobLabel } : {}),
       selector: { matchLabels: target.selector },
       namespaceSelector: { matchNames: [target.namespace] },
       endpoints: [{ port: target.port, path: '/metrics', interval: options.interval, scheme: ServiceMonitorSpecEndpointsScheme.HTTP }],

@@ -10,7 +10,7 @@ export interface CertManagerIssuer {
   readonly name: string;
   /**
    * `ClusterIssuer`, or `Issuer` in the namespace of the certificate. It must be one that puts
-   * its CA into the Secret (`ca.crt`): the CA, Vault and self-signed issuers do, ACME does not.
+   * its CA into the Secret (`ca.crt`): the CA and Vault issuers do; ACME does not, and a self-signed issuer makes each certificate its own CA.
    * @default 'ClusterIssuer'
    */
   readonly kind?: 'Issuer' | 'ClusterIssuer';
@@ -100,9 +100,10 @@ export function addServerCertificate(
   tls: ResolvedServerTls,
   metadata: { readonly name: string; readonly namespace: string; readonly labels: Readonly<Record<string, string>> },
   dnsNames: readonly string[],
+  id = 'Certificate',
 ): Certificate | undefined {
   if (!tls.issuer) return undefined;
-  return new Certificate(scope, 'Certificate', {
+  return new Certificate(scope, id, {
     metadata: { name: metadata.name, namespace: metadata.namespace, labels: { ...metadata.labels } },
     spec: {
       secretName: tls.secretName,

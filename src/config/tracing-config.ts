@@ -194,7 +194,9 @@ const sampling = tagged(
 const collector = obj(
   {
     name: optional(str({ description: 'Base name of the collector objects and its Service. Default otel-collector.', format: FORMATS.serviceName })),
-    replicas: optional(int({ description: 'Replicas (1 with tail sampling). Default 1.', min: 1, max: 50 })),
+    topology: optional(oneOf(['gateway', 'agentGateway'], { description: 'gateway (one tier) or agentGateway (node agents routing by trace id to tail-sampling samplers). Default gateway.' })),
+    replicas: optional(int({ description: 'Replicas of the collector (gateway: 1 with tail sampling) or of the samplers (agentGateway). Default 1, agentGateway 2.', min: 1, max: 50 })),
+    agent: optional(obj({ resources: optional(resources('Agent container resources. Default requests 100m/256Mi, limits 500m/512Mi.')) }, { description: 'The node agents of agentGateway.' })),
     receivers: optional(
       obj(
         {
@@ -240,7 +242,7 @@ const collector = obj(
       ),
     ),
     debugExporter: optional(bool('Log a summary of every batch. Default false.')),
-    resources: optional(resources('Collector container resources.')),
+    resources: optional(resources('Collector (gateway) or sampler (agentGateway) container resources.')),
     serviceMonitor: optional(serviceMonitor("Scraping the collector's own metrics.")),
     logLevel: optional(oneOf(LOG_LEVELS, { description: 'Log level. Default info.' })),
   },
@@ -402,7 +404,7 @@ const tls = obj(
           name: str({ description: 'Name of the issuer.', format: FORMATS.dnsSubdomain }),
           kind: optional(oneOf(['ClusterIssuer', 'Issuer'], { description: 'Issuer kind. Default ClusterIssuer.' })),
         },
-        { description: 'cert-manager issuer of the collector and Tempo certificates (its Secrets must carry ca.crt: CA, Vault or self-signed issuers).' },
+        { description: 'cert-manager issuer of the collector and Tempo certificates (its Secrets must carry ca.crt: CA or Vault issuers).' },
       ),
     ),
     collectorSecretName: optional(str({ description: "Existing Secret (tls.crt, tls.key, ca.crt) for the collector's receivers, instead of certManager.", format: FORMATS.dnsSubdomain })),

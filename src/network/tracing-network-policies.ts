@@ -113,6 +113,11 @@ export class TracingNetworkPolicies extends Construct {
       throw new ValidationError('objectStorageCidrs needs an object storage backend: with local storage Tempo reaches no object store');
     }
     const storageCidrs = objectStore ? (props.objectStorageCidrs ?? ['0.0.0.0/0']).map((c, i) => checkCidr(`objectStorageCidrs[${i}]`, c)) : [];
+    if (collector.topology !== 'gateway') {
+      throw new ValidationError(
+        `the policy set covers the gateway collector topology only, got collector topology ${describeValue(collector.topology)}: its agent → sampler and sampler → Tempo flows are not modelled yet; leave networkPolicies off with agentGateway`,
+      );
+    }
     if (tempo.namespace !== collector.namespace) {
       throw new ValidationError(`tempo and collector must share a namespace for one policy set, got ${describeValue(tempo.namespace)} and ${describeValue(collector.namespace)}`);
     }

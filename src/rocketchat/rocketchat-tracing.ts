@@ -9,7 +9,6 @@ import { DEFAULT_ROCKETCHAT_NAMESPACE, DEFAULT_ROCKETCHAT_RELEASE } from '../com
 import { namespaceNameSelector, projectLabels } from '../common/labels';
 import { CA_KEY, TrustedCa, caVolume, resolveTrustedCa } from '../common/tls';
 import {
-  CERTIFICATE_ENV,
   EnvVar,
   Propagator,
   checkGrpcEndpoint,
@@ -257,7 +256,9 @@ export class RocketChatTracing extends Construct {
     };
     this.environmentVariables = tracingEnvironment(resolved);
     if (trustedCa) {
-      this.caVolume = caVolume(CA_VOLUME, trustedCa);
+      // Optional: a missing CA Secret fails the export (logged), not Rocket.Chat's start.
+      const volume = caVolume(CA_VOLUME, trustedCa);
+      this.caVolume = { ...volume, secret: { ...volume.secret, optional: true } };
       this.caVolumeMount = { name: CA_VOLUME, mountPath: CA_MOUNT_PATH, readOnly: true };
     }
 
@@ -268,10 +269,11 @@ export class RocketChatTracing extends Construct {
           // The whole contract as env: the operator adds these first and only fills in what is
           // still missing from its own fields, so they win. Resource attributes in
           // spec.resource would rank below the ones it derives (service.version from the image tag).
-          // The CA path is the operator's: it mounts exporter.tls.secretName and sets the variable.
-          env: this.environmentVariables.filter((v) => v.name !== CERTIFICATE_ENV).map((v) => ({ name: v.name, value: v.value })),
+          // The CA file too: the chart mounts it into every pod (Helm values extraVolumes). The
+          // operator's exporter.tls.secretName would mount the whole Secret, keys included.
+          env: this.environmentVariables.map((v) => ({ name: v.name, value: v.value })),
           // The same values, for readers of the resource; the env above takes precedence.
-          exporter: { endpoint, ...(trustedCa ? { tls: { secretName: trustedCa.secretName, caFile: trustedCa.key } } : {}) },
+          exporter: { endpoint },
           propagators: propagators.map((p) => OPERATOR_PROPAGATORS[p]),
           sampler: { type: InstrumentationSpecSamplerType.PARENTBASED_UNDERSCORE_TRACEIDRATIO, argument: String(samplingRatio) },
         },
@@ -379,8 +381,13 @@ export class RocketChatTracing extends Construct {
       }
       if (this.caVolume && this.caVolumeMount) {
         const ca = this.caVolume.secret as { secretName: string; items: { key: string }[] };
-        const secret = plus.Secret.fromSecretName(workload, 'RocketChatTracingCaSecret', ca.secretName);
-        const volume = plus.Volume.fromSecret(workload, 'RocketChatTracingCa', secret, { name: CA_VOLUME, items: { [ca.items[0].key]: { path: CA_KEY } } });
+        // One volume per pod, whichever of its containers are traced.
+        const volume = (workload.node.tryFindChild('RocketChatTracingCa') as plus.Volume | undefined)
+          ?? plus.Volume.fromSecret(workload, 'RocketChatTracingCa', plus.Secret.fromSecretName(workload, 'RocketChatTracingCaSecret', ca.secretName), {
+            name: CA_VOLUME,
+            items: { [ca.items[0].key]: { path: CA_KEY } },
+            optional: true,
+          });
         container.mount(CA_MOUNT_PATH, volume, { readOnly: true });
       }
       return;
@@ -398,14 +405,15 @@ export class RocketChatTracing extends Construct {
       if (existing.some((v) => v.name === name)) throw conflict(workload.node.path, container.name, name);
     }
     const index = containers.indexOf(container);
+    const volumes: { name: string }[] = podSpec.volumes ?? [];
+    const mounts = container.volumeMounts ?? [];
+    if (this.caVolume && mounts.some((m) => m.mountPath === CA_MOUNT_PATH)) {
+      throw new ValidationError(`${workload.node.path}: container "${container.name}" already mounts something at ${CA_MOUNT_PATH}, where the tracing CA goes`);
+    }
     workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/env`, [...existing, ...this.environmentVariables.map((v) => ({ ...v }))]));
     if (this.caVolume && this.caVolumeMount) {
-      const volumes: { name: string }[] = podSpec.volumes ?? [];
-      const mounts = container.volumeMounts ?? [];
-      if (volumes.some((v) => v.name === CA_VOLUME) || mounts.some((m) => m.mountPath === CA_MOUNT_PATH)) {
-        throw new ValidationError(`${workload.node.path}: volume ${CA_VOLUME} or mount path ${CA_MOUNT_PATH} already exists; the tracing CA needs both`);
-      }
-      workload.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [...volumes, structuredClone(this.caVolume)]));
+      // The pod's volume is shared by every traced container of it.
+      if (!volumes.some((v) => v.name === CA_VOLUME)) workload.addJsonPatch(JsonPatch.add('/spec/template/spec/volumes', [...volumes, structuredClone(this.caVolume)]));
       workload.addJsonPatch(JsonPatch.add(`/spec/template/spec/containers/${index}/volumeMounts`, [...mounts, { ...this.caVolumeMount }]));
     }
   }

@@ -2,7 +2,8 @@
 # Test harness for scripts/deploy-tracing-stack.sh with the fake kubectl in test/deploy/bin.
 # Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
 # MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver), MANIFEST_HEAD_SAMPLING
-# (collector sampling by head), MANIFEST_TLS (TLS from cert-manager) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# (collector sampling by head), MANIFEST_TLS (TLS from cert-manager), MANIFEST_AGENT_GATEWAY
+# (agents and samplers whose tail sampling keeps no errors) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
 # as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
@@ -194,6 +195,12 @@ check 'with TLS the span goes over https with the CA' curl_has 'https://otel-col
 check 'with TLS curl verifies with the mounted CA' curl_has '/ca/ca.crt'
 check 'with TLS the pod mounts only the CA of the collector Secret' overrides_mount_ca otel-collector-tls
 check 'with TLS the verification pod still meets Pod Security restricted' pod_is_restricted
+
+# agentGateway: the agents' DaemonSet and the samplers' StatefulSet roll out; the samplers' policy decides verification.
+run --manifest "$MANIFEST_AGENT_GATEWAY"
+check 'agentGateway: waits for the agents' line_is '-n monitoring rollout status daemonset/otel-collector-agent --timeout=5m'
+check 'agentGateway: waits for the samplers' line_is '-n monitoring rollout status statefulset/otel-collector-sampler --timeout=5m'
+check 'agentGateway: the samplers keeping no errors stop verification' output_has "cannot verify end to end: the collector's tail sampling does not keep every error"
 
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1
