@@ -11,8 +11,8 @@ import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from './gra
 import { DEFAULT_GRAFANA_POD_LABELS, TracingNetworkPolicies, TracingNetworkPoliciesProps } from './network/tracing-network-policies';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
-import { Certificate, CertificateSpecPrivateKeyAlgorithm, CertificateSpecPrivateKeyRotationPolicy, CertificateSpecUsages } from '../imports/cert-manager.io';
-import { CA_KEY, CertManagerIssuer, ServerTlsOptions, TrustedCa } from './common/tls';
+import { Certificate, CertificateSpecUsages } from '../imports/cert-manager.io';
+import { CA_KEY, CERTIFICATE_POLICY, CertManagerIssuer, ServerTlsOptions, TrustedCa } from './common/tls';
 
 export interface TracingStackProps {
   /**
@@ -222,11 +222,10 @@ export class TracingStack extends Chart {
         secretName: name,
         issuerRef: { name: issuer.name, kind: 'ClusterIssuer', group: 'cert-manager.io' },
         commonName: name,
-        duration: '2160h',
-        renewBefore: '720h',
+        ...CERTIFICATE_POLICY,
+        privateKey: { ...CERTIFICATE_POLICY.privateKey },
         // A client certificate nobody presents: only its Secret's ca.crt is used.
         usages: [CertificateSpecUsages.CLIENT_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE],
-        privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
       },
     });
     return { ca: { secretName: name, key: CA_KEY }, certificate };

@@ -51,9 +51,12 @@ export interface TrustedCa {
 export const CA_KEY = 'ca.crt';
 /** How often servers and clients re-read rotated certificate files. */
 export const TLS_RELOAD_INTERVAL = '1h';
-/** Lifetime of issued certificates; cert-manager renews at two thirds. */
-const DURATION = '2160h';
-const RENEW_BEFORE = '720h';
+/** Lifetime of issued certificates (cert-manager renews at two thirds) and their key: a new one at every renewal, so a leaked key expires with its certificate. */
+export const CERTIFICATE_POLICY = {
+  duration: '2160h',
+  renewBefore: '720h',
+  privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
+} as const;
 
 export interface ResolvedServerTls {
   readonly secretName: string;
@@ -109,11 +112,9 @@ export function addServerCertificate(
       secretName: tls.secretName,
       issuerRef: { name: tls.issuer.name, kind: tls.issuer.kind, group: 'cert-manager.io' },
       dnsNames: [...dnsNames],
-      duration: DURATION,
-      renewBefore: RENEW_BEFORE,
+      ...CERTIFICATE_POLICY,
+      privateKey: { ...CERTIFICATE_POLICY.privateKey },
       usages: [CertificateSpecUsages.SERVER_AUTH, CertificateSpecUsages.DIGITAL_SIGNATURE],
-      // A new key at every renewal, so a leaked key expires with its certificate.
-      privateKey: { algorithm: CertificateSpecPrivateKeyAlgorithm.ECDSA, size: 256, rotationPolicy: CertificateSpecPrivateKeyRotationPolicy.ALWAYS },
       secretTemplate: { labels: { ...metadata.labels } },
     },
   });
