@@ -28,3 +28,4 @@ export * from './common/trace-sampling';
 export type { CollectorReceiverName } from './collector/_ports';
 export type { AlertName } from './grafana/_alerts';
 export * from './network/tracing-network-policies';
+export * from './sizing/capacity-plan';
