@@ -19,6 +19,7 @@ import { RocketChatHygiene, SENSITIVE_ACTIONS, SensitiveAttributeAction } from '
 import { CollectorReceivers } from './receivers';
 import { TraceSamplingModel } from '../common/trace-sampling';
 import { DEFAULT_DECISION_WAIT_SECONDS } from './_hold';
+import { MEMORY_LIMIT_FRACTION, SPIKE_FRACTION } from './_memory';
 import { CollectorSampling } from './sampling';
 
 export type { SensitiveAttributeAction } from './_rocketchat';
@@ -226,11 +227,6 @@ const CONFIG_FILE = 'collector.yaml';
 const QUEUE_DIR = '/var/lib/otelcol/queue';
 const COMPONENT = 'trace-collector';
 const VOLUME = { config: 'config', queue: 'queue', serverTls: 'server-tls', backendCa: 'backend-ca' } as const;
-// memory_limiter: hard limit at 80% of the container limit, spikes of 25% of that, so it starts
-// refusing data at the soft limit (hard minus spike). GOMEMLIMIT sits at that soft limit: the Go
-// runtime collects harder from the point where the limiter starts pushing back.
-const MEMORY_LIMIT_FRACTION = 0.8;
-const SPIKE_FRACTION = 0.25;
 const MIN_MEMORY_LIMIT_MIB = 256;
 const DEFAULT_SAMPLING: CollectorSampling = { type: 'tail' };
 const TOPOLOGIES = ['gateway', 'agentGateway'] as const;
@@ -380,7 +376,6 @@ export class OtelCollector extends Construct {
     }
     const samplerLimitMib = Math.floor(memoryLimitMib * MEMORY_LIMIT_FRACTION);
     const samplerSpikeMib = Math.floor(samplerLimitMib * SPIKE_FRACTION);
-    const samplerResources = resources;
     const agentResources = resolveResources('agent.resources', props.agent?.resources, DEFAULT_AGENT_RESOURCES);
     const agentMemoryMib = quantityToBytes('agent.resources.memoryLimit', agentResources.memoryLimit) / 2 ** 20;
     if (agentMemoryMib < MIN_MEMORY_LIMIT_MIB) {
@@ -524,7 +519,7 @@ export class OtelCollector extends Construct {
       labelOptions: sampler.labelOptions,
       configYaml: samplerConfig,
       ports: [samplerPort, METRICS_PORT, HEALTH_PORT],
-      resources: samplerResources,
+      resources,
       goMemLimitMib: samplerLimitMib - samplerSpikeMib,
       serverTls: samplerTls,
       backendCa,

@@ -87,11 +87,8 @@ export const NUM_TRACES_MAX = 10_000_000;
 export const IN_MEMORY_OVERHEAD = 3;
 /** Collector memory besides held spans and the queue (ours; OtelCollector's minimum limit). */
 export const COLLECTOR_BASE_BYTES = 256 * MiB;
-/**
- * Share of the container memory limit below which the collector's memory_limiter accepts data:
- * hard limit 80% of the container limit, soft limit 25% below that (OtelCollector).
- */
-export const MEMORY_LIMITER_SOFT_FRACTION = 0.8 * (1 - 0.25);
+/** The collector's own memory_limiter soft limit, as a share of the container limit. */
+export { MEMORY_LIMITER_SOFT_FRACTION } from '../collector/_memory';
 /** The OtelCollector's default memory limit: never recommend less. */
 export const MIN_COLLECTOR_MEMORY_BYTES = 1 * GiB;
 /** Largest memory limit planned per sampler (ours, the 2 GB of the throughput figure below). */

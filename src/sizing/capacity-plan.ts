@@ -1,3 +1,4 @@
+import type { CollectorTopology } from '../collector/otel-collector';
 import { checkOneOf, invalidProp } from '../common/errors';
 import { retentionToSeconds } from '../common/units';
 import { TempoLine } from '../tempo/version';
@@ -116,8 +117,6 @@ export interface TempoComponentPlan {
   readonly perReplica: string;
 }
 
-/** The collector topologies the plan chooses between. */
-export type CollectorTopologyChoice = 'gateway' | 'agentGateway';
 
 /** One assumption behind the plan and where it comes from. */
 export interface PlanAssumption {
@@ -165,7 +164,7 @@ export interface CapacityPlan {
      * `gateway`: one tier receives, samples and exports. `agentGateway`: node agents route spans
      * by trace id (`load_balancing` exporter) to the samplers, so tail sampling runs on several.
      */
-    readonly topology: PlanFigure<CollectorTopologyChoice>;
+    readonly topology: PlanFigure<CollectorTopology>;
     readonly spansPerReplica: PlanFigure;
     /** Tail sampling's `num_traces` for each sampler; absent without tail sampling. */
     readonly numTraces?: PlanFigure;
