@@ -94,6 +94,14 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
       expect(tenant.metrics_generator).toMatchObject({ generate_native_histograms: 'classic', native_histogram_bucket_factor: 1.1 });
     });
 
+    test('multitenancy follows tenants; their overrides are keyed by tenant id', () => {
+      expect(config.multitenancy_enabled).toBe(false);
+      const multi = tempoFiles(synthStack({ tempo: { version, tenants: ['team-a', 'team-b'], tenantOverrides: { 'team-b': { maxTracesPerUser: 30000 }, '*': {} } } }));
+      expect(multi.config.multitenancy_enabled).toBe(true);
+      expect(Object.keys(multi.overrides.overrides)).toEqual(['*', 'team-b']);
+      expect(multi.overrides.overrides['team-b'].ingestion.max_traces_per_user).toBe(30000);
+    });
+
     test('streaming on, usage reporting off', () => {
       expect(config.stream_over_http_enabled).toBe(true);
       expect(config.usage_report).toEqual({ reporting_enabled: false });

@@ -56,6 +56,11 @@ export const FORMATS = {
   ipv4Cidr: format(/^((25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\/(3[0-2]|[12]?\d)$/, 'an IPv4 CIDR such as "10.0.0.1/32"'),
   /** OpenTelemetry attribute names: lowercase dotted segments such as "k8s.cluster.name". */
   attributeKey: format(/^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$/, 'a lowercase dotted attribute name such as "k8s.cluster.name"', 100),
+  /**
+   * Tempo tenant ids (the X-Scope-OrgID header). A subset of what Tempo accepts: no "*" (the
+   * overrides wildcard) or "|" (which joins tenants in cross-tenant queries).
+   */
+  tenantId: format(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/, 'a tenant id (lowercase letters, digits, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters)', 63),
   /** Helm release names (Helm refuses longer ones: names derived from them must fit 63 characters). */
   helmRelease: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a Helm release name (lowercase letters, digits, "-" and ".", starting and ending alphanumeric, at most 53 characters)', 53),
   /** Release versions such as "7.13.1" or "8.0.0-rc.1". */

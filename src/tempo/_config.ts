@@ -122,6 +122,8 @@ export interface TempoOverridesFile {
 
 export interface TempoConfigInput {
   readonly version: TempoVersion;
+  /** Tenants come from the X-Scope-OrgID header; every component must agree. */
+  readonly multitenancy: boolean;
   readonly storage: StorageBackendConfig;
   readonly retention: string;
   readonly limits: ResolvedTempoLimits;
@@ -200,7 +202,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
   const retention: CompactionRetention = { compaction: { block_retention: input.retention } };
   const common: TempoConfigCommon = {
     target: 'all',
-    multitenancy_enabled: false,
+    multitenancy_enabled: input.multitenancy,
     stream_over_http_enabled: true,
     server: { http_listen_port: SERVER_PORTS.http.port, grpc_listen_port: SERVER_PORTS.grpc.port, log_level: input.logLevel },
     usage_report: { reporting_enabled: input.usageReporting },

@@ -16,10 +16,13 @@ export const DEFAULT_LIMITS: Required<Omit<TenantLimits, 'blockRetention'>> = {
 const INTEGER_LIMITS = ['maxTracesPerUser', 'maxBytesPerTrace', 'ingestionRateLimitBytes', 'ingestionBurstSizeBytes'] as const;
 
 /**
- * Tenants an overrides entry can apply to. Multitenancy is off, so every trace belongs to
+ * Tenants an overrides entry can apply to with multitenancy off: every trace belongs to
  * `single-tenant`; `*` is the entry for any tenant without its own.
  */
 export const TENANT_IDS = ['single-tenant', '*'] as const;
+
+/** The overrides entry for every tenant without its own. */
+export const ANY_TENANT = '*';
 
 /**
  * Fills limits from `base` and validates them. Tempo replaces (never merges) the defaults with a
@@ -42,8 +45,15 @@ export function resolveLimits(prop: string, given: TenantLimits | undefined, bas
   return limits;
 }
 
-export function validateTenantId(prop: string, tenant: string): void {
-  if (!(TENANT_IDS as readonly string[]).includes(tenant)) {
-    invalidProp(prop, `${TENANT_IDS.map((t) => `"${t}"`).join(' or ')} (multitenancy is off: every trace belongs to "single-tenant")`, tenant);
+/** Checks an overrides key against the tenants that can send traces. */
+export function validateTenantId(prop: string, tenant: string, tenants: readonly string[]): void {
+  if (tenants.length === 0) {
+    if (!(TENANT_IDS as readonly string[]).includes(tenant)) {
+      invalidProp(prop, `${TENANT_IDS.map((t) => `"${t}"`).join(' or ')} (multitenancy is off: every trace belongs to "single-tenant")`, tenant);
+    }
+    return;
+  }
+  if (tenant !== ANY_TENANT && !tenants.includes(tenant)) {
+    invalidProp(prop, `one of tenants (${tenants.map((t) => `"${t}"`).join(', ')}) or "${ANY_TENANT}"`, tenant);
   }
 }

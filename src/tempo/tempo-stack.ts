@@ -96,9 +96,17 @@ export interface TempoStackProps {
    */
   readonly limits?: TempoLimits;
   /**
+   * The tenants that send traces. Non-empty turns multitenancy on: every span must then arrive
+   * with its tenant in the `X-Scope-OrgID` header (Tempo refuses spans without one), and every
+   * query is answered from the tenant it names in the same header.
+   * @default [] - multitenancy off: every trace belongs to `single-tenant`
+   */
+  readonly tenants?: readonly string[];
+  /**
    * Limits for tenants, written to the runtime overrides file that Tempo re-reads every 10 s
-   * (a change needs no restart). Multitenancy is off, so the keys are `single-tenant` (the
-   * tenant every trace belongs to) or `*`. Unset fields take `limits` and `retention`.
+   * (a change needs no restart). The keys are `tenants` ids, or `single-tenant` (the tenant
+   * every trace belongs to when multitenancy is off), or `*` for any tenant without its own
+   * entry. Unset fields take `limits` and `retention`.
    * @default - no tenant entries
    */
   readonly tenantOverrides?: Record<string, TenantLimits>;
@@ -167,6 +175,11 @@ export class TempoStack extends Construct {
   public readonly queryUrl: string;
   /** Labels selecting Tempo's pods. */
   public readonly selectorLabels: Readonly<Record<string, string>>;
+  /**
+   * The tenants that send traces; empty when multitenancy is off. Senders and readers must put
+   * one of them in the `X-Scope-OrgID` header.
+   */
+  public readonly tenants: readonly string[];
   /** The receivers that run. */
   public readonly receivers: Readonly<Required<TempoReceivers>>;
   /** The rendered tempo.yaml (for inspection and tests). */
@@ -205,9 +218,17 @@ export class TempoStack extends Construct {
     retentionToSeconds('retention', retention);
     // The stack's retention is the default tenants' retention too; tenant entries may override it.
     const limits = { ...resolveLimits('limits', props.limits, { ...DEFAULT_LIMITS, blockRetention: retention }), blockRetention: retention };
+    const tenants = props.tenants ?? [];
+    tenants.forEach((tenant, i) => checkFormat(`tenants[${i}]`, tenant, FORMATS.tenantId));
+    const repeated = tenants.find((tenant, i) => tenants.indexOf(tenant) !== i);
+    if (repeated !== undefined) throw new ValidationError(`tenants must not repeat a tenant, got "${repeated}" twice`);
+    if (tenants.includes('single-tenant')) {
+      throw new ValidationError('tenants must not contain "single-tenant", got it: Tempo gives that id to every trace when multitenancy is off');
+    }
+    this.tenants = [...tenants];
     const tenantLimits: Record<string, ResolvedTempoLimits> = {};
     for (const [tenant, given] of Object.entries(props.tenantOverrides ?? {})) {
-      validateTenantId('tenantOverrides key', tenant);
+      validateTenantId('tenantOverrides key', tenant, tenants);
       tenantLimits[tenant] = resolveLimits(`tenantOverrides.${tenant}`, given, limits);
     }
     const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<ReceiverName>(props.receivers, DEFAULT_RECEIVERS);
@@ -249,6 +270,7 @@ export class TempoStack extends Construct {
     this.configYaml = Yaml.stringify(
       buildTempoConfig({
         version: this.version,
+        multitenancy: tenants.length > 0,
         storage: storage.config,
         retention,
         limits,
