@@ -20,7 +20,9 @@ function newestMtime(dir) {
 
 /** Bundles `entry` (relative to the repository root) if needed and returns the bundle's path. */
 function bundle(entry) {
-  const outfile = path.join(cacheDir, entry.replace(/[\\/]/g, '_').replace(/\.ts$/, '.js'));
+  // Keyed by checkout too: several checkouts may share one node_modules.
+  const checkout = require('node:crypto').createHash('sha256').update(root).digest('hex').slice(0, 12);
+  const outfile = path.join(cacheDir, checkout, entry.replace(/[\\/]/g, '_').replace(/\.ts$/, '.js'));
   const fresh = fs.existsSync(outfile) && sourceDirs.every((d) => newestMtime(d) < fs.statSync(outfile).mtimeMs);
   if (!fresh) {
     require('esbuild').buildSync({
