@@ -58,7 +58,8 @@ function main() {
   }
   const component = (name) => objects.find((o) => o.kind === 'Service' && o.metadata.labels?.['app.kubernetes.io/component'] === name && o.spec?.clusterIP !== 'None');
   const collector = component('trace-collector');
-  const tempo = component('trace-store');
+  // Tempo answers queries from the monolith, or from the query-frontends of the scalable profile.
+  const tempo = component('trace-store') ?? component('trace-store-query-frontend');
   // The collector's configs: one (gateway), or the agents' and the samplers' (agentGateway).
   const configs = objects
     .filter((o) => o.kind === 'ConfigMap' && COLLECTOR_COMPONENTS.includes(o.metadata.labels?.['app.kubernetes.io/component']))

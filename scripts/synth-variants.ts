@@ -44,6 +44,22 @@ export function synthVariants(outdir: string): string[] {
     collector: { topology: 'agentGateway', replicas: 3, persistentQueue: { enabled: true } },
   };
   variants['collector-agent-gateway-head-sampling'] = { collector: { topology: 'agentGateway', sampling: { type: 'head', percentage: 25 }, kubernetesAttributes: false } };
+  variants['tempo-scalable-3.0-tls-autoscaling'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    tempo: {
+      profile: 'scalable',
+      storage: STORAGES['azure workload identity'],
+      scalable: {
+        kafka: { address: 'kafka-bootstrap.kafka.svc:9092', sasl: { secretName: 'tempo-kafka' } },
+        liveStoreZones: 3,
+        components: { distributor: { autoscaling: { maxReplicas: 6 } }, querier: { autoscaling: { minReplicas: 3, maxReplicas: 10 } }, backendWorker: { autoscaling: { maxReplicas: 4 } } },
+      },
+    },
+    collector: { topology: 'agentGateway' },
+  };
+  variants['tempo-scalable-2.10'] = {
+    tempo: { version: TEMPO_PINNED_VERSIONS['2.10'], profile: 'scalable', storage: STORAGES['s3 access key'], scalable: { components: { ingester: { replicas: 5 }, compactor: { autoscaling: { maxReplicas: 4 } } } } },
+  };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {

@@ -7,6 +7,7 @@ export * from './collector/receivers';
 export * from './collector/sampling';
 export * from './tempo/limits';
 export * from './tempo/receivers';
+export * from './tempo/scalable';
 export * from './tempo/storage';
 export * from './tempo/tempo-stack';
 export { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS } from './tempo/version';

@@ -64,7 +64,7 @@ describe('config file', () => {
     const lines = message.split('\n').slice(1).map((l) => l.trim());
     expect(lines).toEqual([
       `${file}: namespace: expected an RFC 1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters), got "Monitoring"`,
-      `${file}: tempo.retension: unknown key; allowed keys under tempo: name, version, storage, volumeSize, storageClassName, retention, limits, tenantOverrides, receivers, metricsGenerator, resources, serviceMonitor, usageReporting, logLevel`,
+      `${file}: tempo.retension: unknown key; allowed keys under tempo: name, version, profile, scalable, storage, volumeSize, storageClassName, retention, limits, tenantOverrides, receivers, metricsGenerator, resources, serviceMonitor, usageReporting, logLevel`,
       `${file}: tempo.storage.containerName: required key is missing`,
       `${file}: tempo.storage.auth.secretName: required key is missing`,
       `${file}: tempo.volumeSize: expected a Kubernetes quantity such as "1Gi", "512Mi" or "500M", got number 20`,

@@ -26,6 +26,13 @@ test('deploy script: every harness check passes', () => {
       MANIFEST_HEAD_SAMPLING: writeManifest(dir, 'head-sampling', { collector: { sampling: { type: 'head', percentage: 20 } } }),
       MANIFEST_TLS: writeManifest(dir, 'tls', { tls: { enabled: true, certManager: { name: 'tracing-ca' } } }),
       MANIFEST_AGENT_GATEWAY: writeManifest(dir, 'agent-gateway', { collector: { topology: 'agentGateway', sampling: { type: 'tail', keepErrors: false, latencyThresholdMs: 1000 } } }),
+      MANIFEST_TEMPO_SCALABLE: writeManifest(dir, 'tempo-scalable', {
+        tempo: {
+          profile: 'scalable',
+          storage: { backend: 'azure', storageAccountName: 'acct1', containerName: 'tempo', auth: { type: 'workloadIdentity', clientId: '11111111-2222-3333-4444-555555555555' } },
+          scalable: { kafka: { address: 'kafka.kafka.svc:9092' } },
+        },
+      }),
       VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });

@@ -13,6 +13,8 @@ export interface KeyTree {
 
 const endpoint: KeyTree = { endpoint: 'string' };
 
+const memberlistRing: KeyTree = { kvstore: { store: 'string' } };
+
 const common: KeyTree = {
   target: 'string',
   multitenancy_enabled: 'bool',
@@ -26,6 +28,10 @@ const common: KeyTree = {
       zipkin: endpoint,
     },
   },
+  // dskit memberlist.KVConfig (vendor/github.com/grafana/dskit/kv/memberlist), bind_port inlined from tcp_transport.go.
+  memberlist: { abort_if_cluster_join_fails: 'bool', bind_port: 'int', join_members: 'string', cluster_label: 'string' },
+  // modules/querier/config.go, worker/worker.go.
+  querier: { frontend_worker: { frontend_address: 'string' } },
   metrics_generator: {
     metrics_ingestion_time_range_slack: 'duration',
     registry: { external_labels: { '*': 'string' } },
@@ -78,12 +84,20 @@ export const TEMPO_KEYS: Record<'3.0' | '2.10', KeyTree> = {
     overrides: overrides('3.0'),
     live_store: { wal: { path: 'string' }, shutdown_marker_dir: 'string' },
     backend_scheduler: { local_work_path: 'string' },
-    backend_worker: retention,
+    // modules/backendworker/config.go, backendworker_ring.go.
+    backend_worker: { ...retention, backend_scheduler_addr: 'string', ring: memberlistRing },
+    // pkg/ingest/config.go (KafkaConfig).
+    ingest: { kafka: { address: 'string', topic: 'string', auto_create_topic_enabled: 'bool', sasl_username: 'string', sasl_password: 'string' } },
+    // modules/blockbuilder/config.go.
+    block_builder: { partitions_per_instance: 'int' },
   },
   '2.10': {
     ...common,
     overrides: overrides('2.10'),
-    compactor: retention,
+    // modules/compactor/config.go, compactor_ring.go.
+    compactor: { ...retention, ring: memberlistRing },
+    // modules/ingester/config.go: lifecycler is dskit's LifecyclerConfig, whose ring is ring.Config.
+    ingester: { lifecycler: { ring: { ...memberlistRing, replication_factor: 'int' } } },
     // traces_storage (for the local-blocks processor) was removed in 3.0.
     metrics_generator: { ...(common.metrics_generator as KeyTree), traces_storage: { path: 'string' } },
   },

@@ -61,6 +61,8 @@ export const FORMATS = {
    * overrides wildcard) or "|" (which joins tenants in cross-tenant queries).
    */
   tenantId: format(/^[a-z0-9]([-a-z0-9_.]*[a-z0-9])?$/, 'a tenant id (lowercase letters, digits, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters)', 63),
+  /** Kafka topic names. */
+  kafkaTopic: format(/^[a-zA-Z0-9._-]+$/, 'a Kafka topic name (letters, digits, ".", "_" and "-", at most 249 characters)', 249),
   /** Helm release names (Helm refuses longer ones: names derived from them must fit 63 characters). */
   helmRelease: format(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'a Helm release name (lowercase letters, digits, "-" and ".", starting and ending alphanumeric, at most 53 characters)', 53),
   /** Release versions such as "7.13.1" or "8.0.0-rc.1". */

@@ -132,12 +132,76 @@ const receivers = obj(
   { description: 'Receivers Tempo runs; each enabled one gets a Service port.' },
 );
 
+const component = (description: string) =>
+  optional(
+    obj(
+      {
+        replicas: optional(int({ description: 'Replicas (liveStore: per zone, = Kafka partitions). Fixed for blockBuilder and backendScheduler.', min: 1, max: 100 })),
+        resources: optional(resources('Container resources.')),
+        autoscaling: optional(
+          obj(
+            {
+              minReplicas: optional(int({ description: 'Fewest replicas. Default 2.', min: 1, max: 100 })),
+              maxReplicas: int({ description: 'Most replicas.', min: 1, max: 100 }),
+              targetCpuUtilizationPercent: optional(int({ description: 'Average CPU use kept, percent of the request. Default 75.', min: 10, max: 100 })),
+            },
+            { description: 'A HorizontalPodAutoscaler on CPU (stateless components only: distributor, querier, compactor, backendWorker).' },
+          ),
+        ),
+      },
+      { description },
+    ),
+  );
+
+const scalable = obj(
+  {
+    kafka: optional(
+      obj(
+        {
+          address: str({ description: 'One bootstrap address host:port (plaintext Kafka; Tempo has no Kafka TLS).', format: FORMATS.hostAndPort }),
+          topic: optional(str({ description: 'The topic, created beforehand with at least one partition per live-store. Default tempo-ingest.', format: FORMATS.kafkaTopic })),
+          sasl: optional(
+            obj(
+              { secretName, usernameKey: secretKey('Key of the user name. Default username.'), passwordKey: secretKey('Key of the password. Default password.') },
+              { description: 'SASL PLAIN credentials from a Secret in the tracing namespace.' },
+            ),
+          ),
+        },
+        { description: 'The Kafka-compatible ingest log (required on 3.0, refused on 2.10).' },
+      ),
+    ),
+    replicationFactor: optional(int({ description: 'Ingester replication factor (2.10 only). Default 3.', min: 1, max: 5 })),
+    liveStoreZones: optional(int({ description: 'Live-store zones (3.0 only), each consuming every partition. Default 2.', min: 1, max: 3 })),
+    zoneSpread: optional(oneOf(['preferred', 'required'], { description: 'Spread over topology.kubernetes.io/zone: preferred (schedule anyway) or required. Default preferred.' })),
+    components: optional(
+      obj(
+        {
+          distributor: component('Distributors (both lines).'),
+          ingester: component('Ingesters (2.10). Default 3, at least replicationFactor.'),
+          querier: component('Queriers (both lines).'),
+          queryFrontend: component('Query-frontends (both lines).'),
+          compactor: component('Compactors (2.10).'),
+          metricsGenerator: component('Metrics-generators (both lines).'),
+          liveStore: component('Live-stores per zone (3.0). Default 2.'),
+          blockBuilder: component('Block-builders (3.0), one per partition.'),
+          backendScheduler: component('The backend-scheduler (3.0), exactly one.'),
+          backendWorker: component('Backend-workers (3.0).'),
+        },
+        { description: 'Per-component replicas, resources and autoscaling.' },
+      ),
+    ),
+  },
+  { description: 'Settings of the scalable profile.' },
+);
+
 const tempo = obj(
   {
     name: optional(str({ description: 'Base name of the Tempo objects and its Service. Default tempo.', format: FORMATS.serviceName })),
     version: optional(
       str({ description: `Tempo version: a 3.0.x or 2.10.x release. Default ${DEFAULT_TEMPO_VERSION}.`, format: TEMPO_VERSION_FORMAT, examples: Object.values(TEMPO_PINNED_VERSIONS) }),
     ),
+    profile: optional(oneOf(['monolithic', 'scalable'], { description: 'monolithic (one pod) or scalable (distributed mode on object storage). Default monolithic.' })),
+    scalable: optional(scalable),
     storage: optional(storage),
     volumeSize: optional(str({ description: 'Size of the data volume (WAL; blocks with local storage). Default 20Gi.', format: FORMATS.quantity })),
     storageClassName: optional(str({ description: 'StorageClass of the data volume. Default: the cluster default.', format: FORMATS.dnsSubdomain })),
@@ -161,12 +225,12 @@ const tempo = obj(
         { description: 'Tempo metrics-generator.' },
       ),
     ),
-    resources: optional(resources('Tempo container resources.')),
+    resources: optional(resources('Tempo container resources (monolithic).')),
     serviceMonitor: optional(serviceMonitor("Scraping Tempo's own metrics.")),
     usageReporting: optional(bool('Send anonymous usage statistics to Grafana Labs. Default false.')),
     logLevel: optional(oneOf(LOG_LEVELS, { description: 'Log level. Default info.' })),
   },
-  { description: 'Grafana Tempo (monolithic).' },
+  { description: 'Grafana Tempo.' },
 );
 
 const sensitive = (description: string) => optional(oneOf(SENSITIVE_ACTIONS, { description }));

@@ -118,6 +118,9 @@ export class TracingNetworkPolicies extends Construct {
         `the policy set covers the gateway collector topology only, got collector topology ${describeValue(collector.topology)}: its agent → sampler and sampler → Tempo flows are not modelled yet; leave networkPolicies off with agentGateway`,
       );
     }
+    if (tempo.profile !== 'monolithic') {
+      throw new ValidationError(`tempo.profile must be "monolithic" for this policy set, got ${describeValue(tempo.profile)}: the flows between the scalable profile's components (gossip, gRPC, Kafka) are not in it`);
+    }
     if (tempo.namespace !== collector.namespace) {
       throw new ValidationError(`tempo and collector must share a namespace for one policy set, got ${describeValue(tempo.namespace)} and ${describeValue(collector.namespace)}`);
     }

@@ -1,6 +1,7 @@
 import type { CollectorTopology } from '../collector/otel-collector';
 import { checkOneOf, invalidProp } from '../common/errors';
 import { retentionToSeconds } from '../common/units';
+import type { TempoProfile } from '../tempo/tempo-stack';
 import { TempoLine } from '../tempo/version';
 import {
   BATCH_SPANS,
@@ -103,9 +104,6 @@ export interface PlanFigure<T = number> {
   /** The formula with this input's numbers. */
   readonly why: string;
 }
-
-/** Tempo's deployment profile: one process running every component, or one workload per component. */
-export type TempoProfile = 'monolithic' | 'scalable';
 
 /** Replicas of one Tempo component in the scalable profile. */
 export interface TempoComponentPlan {
@@ -341,7 +339,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       ingestionRateLimitBytes: {
         value: rate,
         text: formatNumber(rate),
-        why: `max(Tempo default ${formatBytes(TEMPO_DEFAULT_LIMITS.ingestionRateLimitBytes)}, ${RATE_LIMIT_HEADROOM} × ${bytesPerSecond(tempoBps)}), per distributor`,
+        why: `max(Tempo default ${formatBytes(TEMPO_DEFAULT_LIMITS.ingestionRateLimitBytes)}, ${RATE_LIMIT_HEADROOM} × ${bytesPerSecond(tempoBps)}), per tenant`,
       },
       ingestionBurstSizeBytes: {
         value: burst,
@@ -448,7 +446,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   };
 
   const notes: string[] = [
-    `ingestionRateLimitBytes applies per distributor (rate_strategy local, Tempo's default): the figure lets one distributor take the whole rate.`,
+    `ingestionRateLimitBytes is per tenant: the monolith's one distributor applies it whole (rate_strategy local); the scalable profile's distributors share it through their ring (rate_strategy global).`,
   ];
   if (agentGateway) {
     notes.push(

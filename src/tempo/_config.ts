@@ -42,8 +42,9 @@ interface ReceiversConfig {
  */
 export interface ScopedOverrides {
   readonly ingestion: {
-    // "global" would divide the limit over a distributor ring a monolith does not run.
-    readonly rate_strategy: 'local';
+    // "global" divides the limit over the distributor ring: the scalable profile's distributors
+    // share each tenant's rate. A monolith runs no ring, so its one distributor applies it whole.
+    readonly rate_strategy: 'local' | 'global';
     readonly rate_limit_bytes: number;
     readonly burst_size_bytes: number;
     readonly max_traces_per_user: number;
@@ -82,13 +83,33 @@ interface CompactionRetention {
   readonly compaction: { readonly block_retention: string };
 }
 
+/** A dskit ring kept in memberlist. */
+interface MemberlistRing {
+  readonly kvstore: { readonly store: 'memberlist' };
+}
+
+interface MemberlistConfig {
+  readonly abort_if_cluster_join_fails: boolean;
+  readonly bind_port: number;
+  readonly join_members: readonly string[];
+  /** Gossip from another Tempo cluster (e.g. one being migrated from) is refused, not merged. */
+  readonly cluster_label: string;
+}
+
+interface QuerierConfig {
+  readonly frontend_worker: { readonly frontend_address: string };
+}
+
 interface TempoConfigCommon {
-  readonly target: 'all';
+  /** Absent in the scalable profile: each workload passes `-target`. */
+  readonly target?: 'all';
   readonly multitenancy_enabled: boolean;
   readonly stream_over_http_enabled: boolean;
   readonly server: { readonly http_listen_port: number; readonly grpc_listen_port: number; readonly log_level: string };
   readonly usage_report: { readonly reporting_enabled: boolean };
   readonly distributor: { readonly receivers: ReceiversConfig };
+  readonly memberlist?: MemberlistConfig;
+  readonly querier?: QuerierConfig;
   readonly metrics_generator?: MetricsGeneratorConfig;
   readonly storage: { readonly trace: StorageBackendConfig & { readonly wal: { readonly path: string } } };
   readonly overrides: {
@@ -100,7 +121,9 @@ interface TempoConfigCommon {
 
 /** Tempo 2.10: the ingester holds live traces; the compactor applies retention. */
 export interface Tempo210Config extends TempoConfigCommon {
-  readonly compactor: CompactionRetention;
+  readonly compactor: CompactionRetention & { readonly ring?: MemberlistRing };
+  /** Scalable only: distributors and queriers read the ingester ring with this replication factor. */
+  readonly ingester?: { readonly lifecycler: { readonly ring: MemberlistRing & { readonly replication_factor: number } } };
 }
 
 /**
@@ -110,7 +133,20 @@ export interface Tempo210Config extends TempoConfigCommon {
 export interface Tempo30Config extends TempoConfigCommon {
   readonly live_store: { readonly wal: { readonly path: string }; readonly shutdown_marker_dir: string };
   readonly backend_scheduler: { readonly local_work_path: string };
-  readonly backend_worker: CompactionRetention;
+  readonly backend_worker: CompactionRetention & { readonly backend_scheduler_addr?: string; readonly ring?: MemberlistRing };
+  /** Scalable only: the Kafka log between distributors and the live-stores, block-builders and generator. */
+  readonly ingest?: { readonly kafka: KafkaConfig };
+  /** Scalable only: each block-builder consumes the partition of its ordinal. */
+  readonly block_builder?: { readonly partitions_per_instance: number };
+}
+
+interface KafkaConfig {
+  readonly address: string;
+  readonly topic: string;
+  // Auto-creation would set the broker-wide default partition count (num.partitions) to 1000.
+  readonly auto_create_topic_enabled: false;
+  readonly sasl_username?: string;
+  readonly sasl_password?: string;
 }
 
 export type TempoConfig = Tempo210Config | Tempo30Config;
@@ -134,7 +170,27 @@ export interface TempoConfigInput {
   readonly usageReporting: boolean;
   readonly logLevel: string;
   readonly overridesFile: string;
+  /** Set for the scalable profile: how its components find each other. */
+  readonly scalable?: ScalableWiring;
 }
+
+/** Addresses and settings the components of the scalable profile share. */
+export interface ScalableWiring {
+  /** `host:port` of the headless gossip Service. */
+  readonly gossipAddress: string;
+  readonly clusterLabel: string;
+  /** `host:port` of the query-frontends' headless discovery Service (gRPC). */
+  readonly frontendAddress: string;
+  /** 2.10. */
+  readonly replicationFactor?: number;
+  /** 3.0. */
+  readonly backendSchedulerAddress?: string;
+  /** 3.0; the SASL values are environment references, never the credentials. */
+  readonly kafka?: { readonly address: string; readonly topic: string; readonly saslUsername?: string; readonly saslPassword?: string };
+}
+
+/** The memberlist port every gossiping component listens on. */
+export const GOSSIP_PORT = 7946;
 
 /**
  * Processors per line. On 2.10, TraceQL metrics over recent data (Grafana's Traces Drilldown,
@@ -171,10 +227,10 @@ function receiversConfig(enabled: readonly ReceiverName[], tls: boolean): Receiv
 }
 
 /** A complete scoped overrides entry for one tenant or the defaults. */
-export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean, line: TempoLine): ScopedOverrides {
+export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean, line: TempoLine, distributorRing: boolean): ScopedOverrides {
   return {
     ingestion: {
-      rate_strategy: 'local',
+      rate_strategy: distributorRing ? 'global' : 'local',
       rate_limit_bytes: limits.ingestionRateLimitBytes,
       burst_size_bytes: limits.ingestionBurstSizeBytes,
       max_traces_per_user: limits.maxTracesPerUser,
@@ -200,13 +256,27 @@ export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: b
 /** Builds tempo.yaml for the chosen version as a typed object. */
 export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
   const retention: CompactionRetention = { compaction: { block_retention: input.retention } };
+  const scalable = input.scalable;
+  const memberlist: MemberlistRing = { kvstore: { store: 'memberlist' } };
   const common: TempoConfigCommon = {
-    target: 'all',
+    ...(scalable ? {} : { target: 'all' as const }),
     multitenancy_enabled: input.multitenancy,
     stream_over_http_enabled: true,
     server: { http_listen_port: SERVER_PORTS.http.port, grpc_listen_port: SERVER_PORTS.grpc.port, log_level: input.logLevel },
     usage_report: { reporting_enabled: input.usageReporting },
     distributor: { receivers: receiversConfig(input.receivers, input.receiverTls) },
+    ...(scalable
+      ? {
+        memberlist: {
+          abort_if_cluster_join_fails: false,
+          bind_port: GOSSIP_PORT,
+          // "dns+" makes dskit resolve the headless Service to every member's address.
+          join_members: [`dns+${scalable.gossipAddress}`],
+          cluster_label: scalable.clusterLabel,
+        },
+        querier: { frontend_worker: { frontend_address: scalable.frontendAddress } },
+      }
+      : {}),
     ...(input.generator.enabled
       ? {
         metrics_generator: {
@@ -230,11 +300,18 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     overrides: {
       per_tenant_override_config: input.overridesFile,
       per_tenant_override_period: '10s',
-      defaults: scopedOverrides(input.limits, input.generator.enabled, input.version.line),
+      defaults: scopedOverrides(input.limits, input.generator.enabled, input.version.line, scalable !== undefined),
     },
   };
   if (input.version.line === '2.10') {
-    const config: Tempo210Config = { ...common, compactor: retention };
+    const config: Tempo210Config = scalable
+      ? {
+        ...common,
+        // Unsharded by default: with several compactors each would compact every block.
+        compactor: { ...retention, ring: memberlist },
+        ingester: { lifecycler: { ring: { ...memberlist, replication_factor: required(scalable.replicationFactor, 'replicationFactor') } } },
+      }
+      : { ...common, compactor: retention };
     return config;
   }
   const config: Tempo30Config = {
@@ -244,9 +321,38 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
       shutdown_marker_dir: `${DATA_DIR}/live-store/shutdown-marker`,
     },
     backend_scheduler: { local_work_path: `${DATA_DIR}/backend-scheduler` },
-    backend_worker: retention,
+    backend_worker: scalable
+      ? {
+        ...retention,
+        // The monolith fills it in itself; a worker alone fails without it. gRPC port: 9095.
+        backend_scheduler_addr: required(scalable.backendSchedulerAddress, 'backendSchedulerAddress'),
+        // Shards tenant-index writing between workers; unsharded by default.
+        ring: memberlist,
+      }
+      : retention,
+    ...(scalable
+      ? {
+        ingest: { kafka: kafkaConfig(required(scalable.kafka, 'kafka')) },
+        // Without an assignment the block-builder fails validation; partition = pod ordinal.
+        block_builder: { partitions_per_instance: 1 },
+      }
+      : {}),
   };
   return config;
+}
+
+function kafkaConfig(kafka: NonNullable<ScalableWiring['kafka']>): KafkaConfig {
+  return {
+    address: kafka.address,
+    topic: kafka.topic,
+    auto_create_topic_enabled: false,
+    ...(kafka.saslUsername !== undefined ? { sasl_username: kafka.saslUsername, sasl_password: kafka.saslPassword } : {}),
+  };
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) throw new Error(`scalable wiring lacks ${what}`);
+  return value;
 }
 
 /** Builds the runtime overrides file; each tenant entry is complete (defaults merged in). */
@@ -254,10 +360,11 @@ export function buildOverridesFile(
   tenants: Readonly<Record<string, ResolvedTempoLimits>>,
   generatorEnabled: boolean,
   line: TempoLine,
+  distributorRing: boolean,
 ): TempoOverridesFile {
   const overrides: Record<string, ScopedOverrides> = {};
   for (const tenant of Object.keys(tenants).sort()) {
-    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled, line);
+    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled, line, distributorRing);
   }
   return { overrides };
 }

@@ -16,7 +16,9 @@ import { Certificate } from '../../imports/cert-manager.io';
 import { CA_KEY, ServerTlsOptions, TrustedCa, addServerCertificate, resolveServerTls, serviceDnsNames } from '../common/tls';
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } from './_limits';
 import { DEFAULT_RECEIVERS, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
+import { TEMPO_JOB_LABEL, addScalableWorkloads, resolveScalable, scalableNames, scalableWiring } from './_scalable';
 import { storageWiring } from './_storage';
+import { TempoScalableOptions } from './scalable';
 import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
@@ -71,12 +73,25 @@ export interface TempoStackProps {
    */
   readonly version?: string;
   /**
-   * Where blocks are stored.
+   * How Tempo runs. `monolithic`: one pod runs every component (up to a few MB/s of spans).
+   * `scalable`: Tempo's distributed mode, each component its own workload with its own
+   * replicas, on object storage (`npm run size` says when to switch).
+   * @default 'monolithic'
+   */
+  readonly profile?: TempoProfile;
+  /**
+   * Settings of the `scalable` profile; refused with `monolithic`.
+   * @default - the TempoScalableOptions defaults (on 3.0, `kafka` is required)
+   */
+  readonly scalable?: TempoScalableOptions;
+  /**
+   * Where blocks are stored. The scalable profile needs an object store.
    * @default - { backend: 'local' }
    */
   readonly storage?: TempoStorage;
   /**
-   * Size of the data volume (WAL, and blocks with local storage).
+   * Size of the data volume (WAL, and blocks with local storage); in the scalable profile, of
+   * each stateful component's volume (the backend-scheduler's is 1Gi).
    * @default '20Gi'
    */
   readonly volumeSize?: string;
@@ -127,7 +142,8 @@ export interface TempoStackProps {
    */
   readonly metricsGenerator?: TempoMetricsGeneratorOptions;
   /**
-   * CPU and memory. The memory limit must be at least 256Mi.
+   * CPU and memory of the monolith (the scalable profile sizes each component under
+   * `scalable.components`). The memory limit must be at least 256Mi.
    * @default - requests 500m / 1Gi, limits 1 CPU / 1Gi
    */
   readonly resources?: ContainerResources;
@@ -148,6 +164,10 @@ export interface TempoStackProps {
   readonly logLevel?: LogLevel;
 }
 
+/** How Tempo runs: every component in one pod, or each in its own workload. */
+export type TempoProfile = 'monolithic' | 'scalable';
+const PROFILES: readonly TempoProfile[] = ['monolithic', 'scalable'];
+
 const DEFAULT_REMOTE_WRITE_URL = `http://${serviceHost(`${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`, DEFAULT_NAMESPACE)}:9090/api/v1/write`;
 const UID = 10001;
 const CONFIG_FILE = 'tempo.yaml';
@@ -159,15 +179,21 @@ const GOMEMLIMIT_FRACTION = 0.85;
 const MIN_MEMORY_LIMIT_BYTES = 256 * 2 ** 20;
 
 /**
- * Grafana Tempo in monolithic mode: one StatefulSet running every component, its config and
- * runtime overrides, Services for the query API and the enabled receivers, and a ServiceMonitor.
+ * Grafana Tempo with its config and runtime overrides, Services for the query API and the
+ * enabled receivers, and a ServiceMonitor. Monolithic: one StatefulSet running every component.
+ * Scalable: Tempo's distributed mode on object storage, each component its own workload.
  */
 export class TempoStack extends Construct {
   /** The Tempo version deployed. */
   public readonly version: TempoVersion;
   /** Namespace of every Tempo object. */
   public readonly namespace: string;
-  /** Name of the Service fronting Tempo. */
+  /** How Tempo runs. */
+  public readonly profile: TempoProfile;
+  /**
+   * Name of the Service fronting Tempo's write path (the monolith, or the distributors), and
+   * the `job` label of every Tempo metric.
+   */
   public readonly serviceName: string;
   /** Cluster DNS name of the Service. */
   public readonly serviceHost: string;
@@ -188,8 +214,15 @@ export class TempoStack extends Construct {
   public readonly overridesYaml: string;
   /** The Tempo ServiceAccount (workload identity annotations live here). */
   public readonly serviceAccount: k8s.KubeServiceAccount;
-  /** The Tempo StatefulSet. */
+  /** The StatefulSet holding the write path's volume: the monolith, the 2.10 ingesters or the first live-store zone. */
   public readonly statefulSet: k8s.KubeStatefulSet;
+  /** Every StatefulSet, in start order. */
+  public readonly statefulSets: readonly k8s.KubeStatefulSet[];
+  /**
+   * Partitions the Kafka topic needs (scalable on 3.0): one per live-store replica of a zone.
+   * Create the topic with at least this many before deploying.
+   */
+  public readonly kafkaPartitions?: number;
   /** The Service fronting Tempo. */
   public readonly service: k8s.KubeService;
   /** Where blocks are stored: `local`, or an object store reached over HTTPS. */
@@ -254,15 +287,30 @@ export class TempoStack extends Construct {
     const resources = resolveResources('resources', props.resources, DEFAULT_RESOURCES);
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
+    this.profile = checkOneOf('profile', props.profile ?? 'monolithic', PROFILES);
+    if (this.profile === 'monolithic' && props.scalable !== undefined) {
+      throw new ValidationError('scalable must be unset with profile "monolithic", got settings: set profile: "scalable" to use them');
+    }
+    if (this.profile === 'scalable') {
+      const backend = (props.storage ?? { backend: 'local' }).backend;
+      if (backend === 'local') {
+        throw new ValidationError('storage.backend must be "azure", "s3" or "gcs" with profile "scalable", got "local": its components run in separate pods and share blocks only through an object store');
+      }
+      if (props.resources !== undefined) throw new ValidationError('resources must be unset with profile "scalable", got settings: size each component under scalable.components.<component>.resources');
+    }
+    const scalable = this.profile === 'scalable' ? resolveScalable(props.scalable ?? {}, this.version.line, generator.enabled, volumeSize) : undefined;
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const usageReporting = optionalBoolean('usageReporting', props.usageReporting, false);
 
     const labelOptions = { name: 'tempo', instance: name, component: COMPONENT, version: this.version.version };
     const labels = standardLabels(labelOptions);
-    this.selectorLabels = selectorLabels(labelOptions);
+    // In the scalable profile, every Tempo pod whatever its component.
+    this.selectorLabels = scalable ? { 'app.kubernetes.io/name': 'tempo', 'app.kubernetes.io/instance': name } : selectorLabels(labelOptions);
     this.serviceName = name;
     this.serviceHost = serviceHost(name, this.namespace);
-    this.queryUrl = `http://${this.serviceHost}:${SERVER_PORTS.http.port}`;
+    const queryHost = scalable ? serviceHost(scalableNames(name, this.namespace).queryFrontend, this.namespace) : this.serviceHost;
+    this.queryUrl = `http://${queryHost}:${SERVER_PORTS.http.port}`;
+    this.kafkaPartitions = scalable?.kafkaPartitions;
     this.httpPort = SERVER_PORTS.http.port;
     this.storageBackend = (props.storage ?? { backend: 'local' }).backend;
     this.remoteWriteUrl = generator.enabled ? generator.remoteWriteUrl : undefined;
@@ -280,9 +328,10 @@ export class TempoStack extends Construct {
         usageReporting,
         logLevel,
         overridesFile: `${CONFIG_DIR}/${OVERRIDES_FILE}`,
+        scalable: scalable && scalableWiring(name, this.namespace, scalable),
       }),
     );
-    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled, this.version.line));
+    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled, this.version.line, scalable !== undefined));
     const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -300,6 +349,41 @@ export class TempoStack extends Construct {
     if (tls) {
       this.certificate = addServerCertificate(this, tls, metadata(name), serviceDnsNames(name, this.namespace));
       this.otlpGrpcTrustedCa = { secretName: tls.secretName, key: CA_KEY };
+    }
+    if (scalable) {
+      const objects = addScalableWorkloads(
+        this,
+        {
+          name,
+          namespace: this.namespace,
+          version: this.version.version,
+          image: imageRef(IMAGES.tempo, this.version.version),
+          uid: UID,
+          serviceAccountName: this.serviceAccount.name,
+          configMapName: configMap.name,
+          configDir: CONFIG_DIR,
+          configFile: CONFIG_FILE,
+          configChecksum: configChecksum(this.configYaml),
+          storageClassName: props.storageClassName,
+          storage,
+          receiverPorts: ports.slice(2),
+          serverTls: tls && { secretName: tls.secretName, mountPath: SERVER_TLS_DIR },
+        },
+        scalable,
+      );
+      this.service = objects.distributorService;
+      this.statefulSets = objects.statefulSets;
+      this.statefulSet = objects.statefulSets[0];
+      // Every component's Service, under one job named after the stack as the monolith's is.
+      addServiceMonitor(this, monitor, {
+        name,
+        namespace: this.namespace,
+        labels,
+        selector: { ...this.selectorLabels, [TEMPO_JOB_LABEL]: name },
+        port: SERVER_PORTS.http.name,
+        jobLabel: TEMPO_JOB_LABEL,
+      });
+      return;
     }
     this.service = new k8s.KubeService(this, 'Service', {
       // Only this Service is scraped: the headless one selects the same pod.
@@ -381,6 +465,7 @@ export class TempoStack extends Construct {
       },
     });
 
+    this.statefulSets = [this.statefulSet];
     addServiceMonitor(this, monitor, { name, namespace: this.namespace, labels, selector: { ...this.selectorLabels, [SCRAPE_LABEL]: 'true' }, port: SERVER_PORTS.http.name });
   }
 

@@ -3,7 +3,7 @@
 # Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
 # MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver), MANIFEST_HEAD_SAMPLING
 # (collector sampling by head), MANIFEST_TLS (TLS from cert-manager), MANIFEST_AGENT_GATEWAY
-# (agents and samplers whose tail sampling keeps no errors) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# (agents and samplers whose tail sampling keeps no errors), MANIFEST_TEMPO_SCALABLE (Tempo 3.0 scalable) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
 # as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
@@ -201,6 +201,13 @@ run --manifest "$MANIFEST_AGENT_GATEWAY"
 check 'agentGateway: waits for the agents' line_is '-n monitoring rollout status daemonset/otel-collector-agent --timeout=5m'
 check 'agentGateway: waits for the samplers' line_is '-n monitoring rollout status statefulset/otel-collector-sampler --timeout=5m'
 check 'agentGateway: the samplers keeping no errors stop verification' output_has "cannot verify end to end: the collector's tail sampling does not keep every error"
+
+# Scalable Tempo 3.0: every component rolls out; Tempo is read through the query-frontends.
+run --manifest "$MANIFEST_TEMPO_SCALABLE"
+check 'scalable Tempo: waits for each live-store zone' line_is '-n monitoring rollout status statefulset/tempo-live-store-zone-b --timeout=5m'
+check 'scalable Tempo: waits for the distributors' line_is '-n monitoring rollout status deployment/tempo-distributor --timeout=5m'
+check 'scalable Tempo: reads the trace from the query-frontends' curl_has 'http://tempo-query-frontend.monitoring.svc:3200/api/traces/'
+check 'scalable Tempo: verified' output_has 'verified: trace'
 
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1
