@@ -103,7 +103,7 @@ export function formatPlan(plan: CapacityPlan): string {
     row('Collector persistentQueue.size', c.persistentQueueSize),
     row('Collector queueSize, persistent', c.persistentQueueBatches),
   ];
-  const components = tempo.components.map((p) => [p.component, String(p.replicas), p.perReplica, p.why]);
+  const components = tempo.components.map((p) => [p.component, String(p.replicas), p.setting ? `${p.setting.component}.replicas: ${p.setting.replicas}${p.component === 'live-store' ? ' per zone' : ''}` : '-', p.perReplica, p.why]);
   const assumptions = plan.assumptions.map((a) => [a.figure, a.value, a.source]);
   return [
     `Capacity plan: ${i.spansPerSecond} spans/s, ${i.averageSpanBytes} B per span, keptFraction ${i.keptFraction}, ` +
@@ -112,7 +112,8 @@ export function formatPlan(plan: CapacityPlan): string {
     formatTable(['Figure', 'Value', 'Why'], figures),
     '',
     `Tempo ${i.tempoVersion} scalable profile (upstream sizing example)`,
-    formatTable(['Component', 'Replicas', 'Per replica', 'Why'], components),
+    'Settings: tempo.profile: scalable, and under tempo.scalable.components the Setting column.',
+    formatTable(['Component', 'Replicas', 'Setting', 'Per replica', 'Why'], components),
     '',
     'Assumptions',
     formatTable(['Figure', 'Value', 'Source'], assumptions),

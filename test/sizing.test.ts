@@ -336,8 +336,8 @@ describe('scripts/size.ts', () => {
     expect(stdout).toMatch(/^ingestionRateLimitBytes +15,000,000 +/m);
     expect(stdout).toMatch(/^Tail sampling num_traces +15,000 +/m);
     expect(stdout).toMatch(/^Collector memoryLimit +2Gi +/m);
-    expect(stdout).toMatch(/^Component +Replicas +Per replica +Why$/m);
-    expect(stdout).toMatch(/^live-store +2 +1 CPU, 4-20 GB +/m);
+    expect(stdout).toMatch(/^Component +Replicas +Setting +Per replica +Why$/m);
+    expect(stdout).toMatch(/^live-store +2 +liveStore\.replicas: 1 per zone +1 CPU, 4-20 GB +/m);
   });
 
   test('a leading "--" and --flag=value are accepted', () => {
@@ -395,5 +395,26 @@ describe('scripts/size.ts', () => {
 
   test('the table for 5,000 spans/s and 168h', () => {
     expect(formatPlan(planCapacity({ spansPerSecond: 5000, retention: '168h' }))).toMatchSnapshot();
+  });
+});
+
+describe('the plan as TempoStack settings', () => {
+  test.each(['3.0', '2.10'] as const)('Tempo %s: scalableComponents synthesize to the planned pods of every component', (tempoVersion) => {
+    const plan = planCapacity({ spansPerSecond: 200_000, tempoVersion });
+    expect(plan.tempo.profile.value).toBe('scalable');
+    const objects = synthStack({
+      tempo: {
+        version: tempoVersion === '3.0' ? '3.0.3' : '2.10.8',
+        profile: 'scalable',
+        storage: { backend: 'gcs', bucketName: 'traces', auth: { type: 'workloadIdentity', serviceAccount: 'tempo-sa@my-project.iam.gserviceaccount.com' } },
+        scalable: { components: plan.tempo.scalableComponents, ...(tempoVersion === '3.0' ? { kafka: { address: 'kafka:9092' } } : {}) },
+      },
+    });
+    const pods = (target: string) =>
+      objects
+        .filter((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.spec.template.spec.containers[0].args?.includes(`-target=${target}`))
+        .reduce((sum, o) => sum + o.spec.replicas, 0);
+    for (const component of plan.tempo.components) expect([component.component, pods(component.component)]).toEqual([component.component, component.replicas]);
+    if (tempoVersion === '3.0') expect(findObject(objects, 'StatefulSet', 'tempo-block-builder').spec.replicas).toBe(plan.tempo.kafkaPartitions!.value);
   });
 });

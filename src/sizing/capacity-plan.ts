@@ -1,6 +1,7 @@
 import type { CollectorTopology } from '../collector/otel-collector';
 import { checkOneOf, invalidProp } from '../common/errors';
 import { retentionToSeconds } from '../common/units';
+import type { TempoComponentName, TempoScalableOptions } from '../tempo/scalable';
 import type { TempoProfile } from '../tempo/tempo-stack';
 import { TempoLine } from '../tempo/version';
 import {
@@ -109,7 +110,13 @@ export interface PlanFigure<T = number> {
 export interface TempoComponentPlan {
   /** Tempo's `-target` name, e.g. `live-store`. */
   readonly component: string;
+  /** Pods in all (for the live-store: every zone). */
   readonly replicas: number;
+  /**
+   * The TempoStack setting that gives them: `scalable.components.<name>.replicas` (per zone for
+   * the live-store); undefined where the profile decides (block-builder, backend-scheduler).
+   */
+  readonly setting?: { readonly component: TempoComponentName; readonly replicas: number };
   readonly why: string;
   /** CPU and memory of one replica in the upstream sizing example. */
   readonly perReplica: string;
@@ -150,6 +157,8 @@ export interface CapacityPlan {
     };
     /** Replicas of each component in the scalable profile of the planned line. */
     readonly components: readonly TempoComponentPlan[];
+    /** The same replicas as TempoStack's `scalable.components`, to pass as they are. */
+    readonly scalableComponents: NonNullable<TempoScalableOptions['components']>;
     /** Partitions of the Kafka topic (3.0 scalable only). */
     readonly kafkaPartitions?: PlanFigure;
   };
@@ -274,31 +283,33 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   const per = (bytes: number, perReplica: number) => Math.ceil(bytes / perReplica);
   const rateWhy = (perReplica: number, min: number) => `max(${min}, ⌈${bytesPerSecond(tempoBps)} ÷ ${bytesPerSecond(perReplica)}⌉)`;
   const components: TempoComponentPlan[] = [];
-  const add = (component: string, replicas: number, why: string, perReplica: string) => components.push({ component, replicas, why, perReplica });
+  const add = (component: string, replicas: number, why: string, perReplica: string, setting?: TempoComponentPlan['setting']) =>
+    components.push({ component, replicas, why, perReplica, ...(setting ? { setting } : {}) });
+  const set = (component: TempoComponentName, replicas: number) => ({ component, replicas });
   const distributors = Math.max(MIN_HA_REPLICAS, per(tempoBps, TEMPO_BYTES_PER_REPLICA.distributor));
   const queriers = Math.max(MIN_HA_REPLICAS, per(tempoBps, TEMPO_BYTES_PER_REPLICA.querier));
   const compaction = Math.max(1, per(tempoBps, TEMPO_BYTES_PER_REPLICA.compactor));
-  add('distributor', distributors, rateWhy(TEMPO_BYTES_PER_REPLICA.distributor, MIN_HA_REPLICAS), '2 CPU, 2 GB');
+  add('distributor', distributors, rateWhy(TEMPO_BYTES_PER_REPLICA.distributor, MIN_HA_REPLICAS), '2 CPU, 2 GB', set('distributor', distributors));
   let kafkaPartitions: PlanFigure | undefined;
   let walShare: number;
   let walWhy: string;
   if (line === '3.0') {
     const partitions = Math.max(1, per(tempoBps, TEMPO_BYTES_PER_REPLICA.liveStore));
     kafkaPartitions = { value: partitions, text: formatNumber(partitions), why: `one per live-store of a zone: ${rateWhy(TEMPO_BYTES_PER_REPLICA.liveStore, 1)}` };
-    add('live-store', partitions * LIVE_STORE_ZONES, `${LIVE_STORE_ZONES} zones × ${rateWhy(TEMPO_BYTES_PER_REPLICA.liveStore, 1)}`, '1 CPU, 4-20 GB');
+    add('live-store', partitions * LIVE_STORE_ZONES, `${LIVE_STORE_ZONES} zones × ${rateWhy(TEMPO_BYTES_PER_REPLICA.liveStore, 1)}`, '1 CPU, 4-20 GB', set('liveStore', partitions));
     add('block-builder', partitions, 'one per Kafka partition', '0.5 CPU, 5-10 GB');
-    add('querier', queriers, rateWhy(TEMPO_BYTES_PER_REPLICA.querier, MIN_HA_REPLICAS), 'CPU by queries, 4-20 GB');
-    add('query-frontend', MIN_HA_REPLICAS, 'two, for high availability', 'CPU by queries, 4-20 GB');
+    add('querier', queriers, rateWhy(TEMPO_BYTES_PER_REPLICA.querier, MIN_HA_REPLICAS), 'CPU by queries, 4-20 GB', set('querier', queriers));
+    add('query-frontend', MIN_HA_REPLICAS, 'two, for high availability', 'CPU by queries, 4-20 GB', set('queryFrontend', MIN_HA_REPLICAS));
     add('backend-scheduler', 1, 'only one may run', '0.5 CPU, 1-2 GB');
-    add('backend-worker', compaction, `${rateWhy(TEMPO_BYTES_PER_REPLICA.compactor, 1)}, the 2.10 compactor's figure`, '0.5 CPU, 1-2 GB');
+    add('backend-worker', compaction, `${rateWhy(TEMPO_BYTES_PER_REPLICA.compactor, 1)}, the 2.10 compactor's figure`, '0.5 CPU, 1-2 GB', set('backendWorker', compaction));
     walShare = monolithic ? tempoBps : tempoBps / partitions;
     walWhy = monolithic ? 'the monolith' : `each live-store (one partition of ${partitions})`;
   } else {
     const ingesters = Math.max(REPLICATION_FACTOR_2_10, per(tempoBps, TEMPO_BYTES_PER_REPLICA.ingester));
-    add('ingester', ingesters, rateWhy(TEMPO_BYTES_PER_REPLICA.ingester, REPLICATION_FACTOR_2_10), '2.5 CPU, 4-20 GB');
-    add('querier', queriers, rateWhy(TEMPO_BYTES_PER_REPLICA.querier, MIN_HA_REPLICAS), 'CPU by queries, 4-20 GB');
-    add('query-frontend', MIN_HA_REPLICAS, 'two, for high availability', 'CPU by queries, 4-20 GB');
-    add('compactor', compaction, rateWhy(TEMPO_BYTES_PER_REPLICA.compactor, 1), '1 CPU, 4-20 GB');
+    add('ingester', ingesters, rateWhy(TEMPO_BYTES_PER_REPLICA.ingester, REPLICATION_FACTOR_2_10), '2.5 CPU, 4-20 GB', set('ingester', ingesters));
+    add('querier', queriers, rateWhy(TEMPO_BYTES_PER_REPLICA.querier, MIN_HA_REPLICAS), 'CPU by queries, 4-20 GB', set('querier', queriers));
+    add('query-frontend', MIN_HA_REPLICAS, 'two, for high availability', 'CPU by queries, 4-20 GB', set('queryFrontend', MIN_HA_REPLICAS));
+    add('compactor', compaction, rateWhy(TEMPO_BYTES_PER_REPLICA.compactor, 1), '1 CPU, 4-20 GB', set('compactor', compaction));
     walShare = monolithic ? tempoBps : (tempoBps * REPLICATION_FACTOR_2_10) / ingesters;
     walWhy = monolithic ? 'the monolith' : `each ingester (${REPLICATION_FACTOR_2_10} copies over ${ingesters})`;
   }
@@ -353,6 +364,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       },
     },
     components,
+    scalableComponents: Object.fromEntries(components.flatMap((c) => (c.setting ? [[c.setting.component, { replicas: c.setting.replicas }]] : []))),
     ...(kafkaPartitions ? { kafkaPartitions } : {}),
   };
 
