@@ -1,8 +1,8 @@
 // Synthesizes stack variants into `<outdir>/<variant>/rocketchat-tracing.k8s.yaml`, for strict
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
-// PodDisruptionBudget, no RBAC), Rocket.Chat's Instrumentation and NetworkPolicies, and the
-// Grafana Operator resources.
+// PodDisruptionBudget, no RBAC, the agentGateway tiers), Rocket.Chat's Instrumentation and
+// NetworkPolicies (for both collector topologies), and the Grafana Operator resources.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
@@ -42,6 +42,19 @@ export function synthVariants(outdir: string): string[] {
   variants['collector-agent-gateway-tls'] = {
     tls: { enabled: true, certManager: { name: 'tracing-ca' } },
     collector: { topology: 'agentGateway', replicas: 3, persistentQueue: { enabled: true } },
+  };
+  // The policy set's agent and sampler policies, with TLS on the span path and off (Jaeger
+  // compact over UDP then included); the agents reach the API server without k8s attributes too.
+  variants['collector-agent-gateway-network-policies-tls'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    collector: { topology: 'agentGateway', replicas: 3 },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'], additionalSenders: [{ namespace: 'apps', podLabels: { 'app.kubernetes.io/name': 'billing' } }] },
+  };
+  variants['collector-agent-gateway-network-policies-plaintext'] = {
+    collector: { topology: 'agentGateway', kubernetesAttributes: false },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'], kubernetesApiPorts: [6443], additionalSenders: [{ namespace: 'apps', podLabels: { 'app.kubernetes.io/name': 'billing' } }] },
   };
   variants['collector-agent-gateway-head-sampling'] = { collector: { topology: 'agentGateway', sampling: { type: 'head', percentage: 25 }, kubernetesAttributes: false } };
   variants['tempo-scalable-3.0-tls-autoscaling'] = {

@@ -142,7 +142,6 @@ describe('agentGateway bad input names the prop', () => {
     ['agent settings without agents', { collector: { agent: { resources: { memoryLimit: '1Gi' } } } }, /^collector\.agent needs topology: "agentGateway"/],
     ['an unknown topology', { collector: { topology: 'mesh' as never } }, /^collector\.topology must be one of "gateway", "agentGateway", got "mesh"$/],
     ['existing Secrets cannot cover the samplers', { ...AGENT_GATEWAY, tls: { enabled: true, collectorSecretName: 'c', tempoSecretName: 't', rocketChatTrustedCa: { secretName: 'ca' } } }, /^collector\.tls\.secretName cannot serve topology "agentGateway"/],
-    ['network policies do not model the two tiers yet', { ...AGENT_GATEWAY, networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] } }, /^networkPolicies\.the policy set covers the gateway collector topology only/],
     ['an agent too small for its memory_limiter', { collector: { topology: 'agentGateway', agent: { resources: { memoryLimit: '128Mi', memoryRequest: '128Mi' } } } }, /^collector\.agent\.resources\.memoryLimit must be at least 256Mi, got "128Mi"$/],
   ] as [string, Partial<TracingStackProps>, RegExp][])('%s', (_name, props, message) => {
     expect(build(props)).toThrow(message);

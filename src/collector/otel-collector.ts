@@ -299,6 +299,8 @@ export class OtelCollector extends Construct {
   public readonly samplerConfigYaml?: string;
   /** The cert-manager Certificate of the samplers (`agentGateway` with TLS). */
   public readonly samplerCertificate?: Certificate;
+  /** Labels selecting the sampler pods (`agentGateway`); `selectorLabels` selects the agents. */
+  public readonly samplerSelectorLabels?: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: OtelCollectorProps) {
     super(scope, id);
@@ -482,6 +484,7 @@ export class OtelCollector extends Construct {
 
     // Sampler tier: tail sampling on whole traces, exporting to the backend.
     const samplerSelector = selectorLabels(sampler.labelOptions);
+    this.samplerSelectorLabels = samplerSelector;
     const samplerLabels = standardLabels(sampler.labelOptions);
     const samplerPort = samplerTls ? overTls(RECEIVER_PORTS.otlpGrpc) : RECEIVER_PORTS.otlpGrpc;
     const samplerConfig = Yaml.stringify(

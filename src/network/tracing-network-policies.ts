@@ -45,9 +45,10 @@ export interface TracingNetworkPoliciesProps {
   readonly dns?: PodPeer;
   /**
    * Addresses of the Kubernetes API server (`kubectl get endpoints kubernetes -n default`),
-   * which the collector's Kubernetes attributes processor calls. NetworkPolicies cannot select
-   * the API server by label.
-   * @default - none; required when the collector adds Kubernetes attributes
+   * which the collector's Kubernetes attributes processor calls, and, with the `agentGateway`
+   * topology, the agents' load-balancing resolver (it watches the samplers' EndpointSlices).
+   * NetworkPolicies cannot select the API server by label.
+   * @default - none; required when the collector adds Kubernetes attributes or runs the agentGateway topology
    */
   readonly kubernetesApiCidrs?: readonly string[];
   /**
@@ -62,7 +63,8 @@ export interface TracingNetworkPoliciesProps {
    */
   readonly objectStorageCidrs?: readonly string[];
   /**
-   * Other pods allowed to send spans to every receiver the collector runs.
+   * Other pods allowed to send spans to every receiver the collector runs (its agents, with
+   * `agentGateway`).
    * @default []
    */
   readonly additionalSenders?: readonly PodPeer[];
@@ -83,7 +85,9 @@ type Port = k8s.NetworkPolicyPort;
 /**
  * NetworkPolicies for the tracing stack's pods: deny everything, then allow exactly the flows the
  * stack's own configuration implies, each derived from the constructs (ports, pod selectors,
- * namespaces). Pods of other software sharing the namespace are not selected.
+ * namespaces). Pods of other software sharing the namespace are not selected. With the
+ * collector's `agentGateway` topology, senders reach the agents only, the agents the samplers and
+ * the Kubernetes API, and the samplers Tempo.
  */
 export class TracingNetworkPolicies extends Construct {
   /** The policies, in the stack's namespace. */
@@ -97,27 +101,34 @@ export class TracingNetworkPolicies extends Construct {
     const dns = checkPeer('dns', props.dns ?? DEFAULT_DNS);
     const senders = (props.additionalSenders ?? []).map((p, i) => checkPeer(`additionalSenders[${i}]`, p));
     const apiPorts = (props.kubernetesApiPorts ?? [443]).map((p, i) => checkPort(`kubernetesApiPorts[${i}]`, p));
+    const agentGateway = collector.topology === 'agentGateway';
+    // The sampler tier, which exports to Tempo (agentGateway); the collector exports itself otherwise.
+    const samplerLabels = agentGateway ? collector.samplerSelectorLabels : undefined;
+    if (agentGateway && samplerLabels === undefined) throw new Error(`OtelCollector "${collector.node.path}" runs agentGateway but exposes no samplerSelectorLabels`);
+    // Who calls the API server: the receiving tier's Kubernetes attributes processor and, with
+    // agentGateway, the agents' load-balancing resolver (it watches the samplers' EndpointSlices).
+    const apiCallers = [
+      ...(collector.kubernetesAttributes ? ["the collector's Kubernetes attributes processor"] : []),
+      ...(agentGateway ? ["the agents' load-balancing resolver (it watches the samplers' EndpointSlices)"] : []),
+    ];
     let apiCidrs: string[] = [];
-    if (collector.kubernetesAttributes) {
+    if (apiCallers.length) {
       if (!props.kubernetesApiCidrs || props.kubernetesApiCidrs.length === 0) {
         throw new ValidationError(
-          'kubernetesApiCidrs is required: the collector\'s Kubernetes attributes processor calls the API server, which a NetworkPolicy can only allow by address; list the addresses of `kubectl get endpoints kubernetes -n default` (as /32), or turn collector.kubernetesAttributes off',
+          `kubernetesApiCidrs must be a non-empty list of IPv4 CIDRs, got ${describeValue(props.kubernetesApiCidrs)}: ${apiCallers.join(' and ')} ${apiCallers.length > 1 ? 'call' : 'calls'} the API server, which a NetworkPolicy can only allow by address; list the addresses of \`kubectl get endpoints kubernetes -n default\` (as /32)${agentGateway ? '' : ', or turn collector.kubernetesAttributes off'}`,
         );
       }
       apiCidrs = props.kubernetesApiCidrs.map((c, i) => checkCidr(`kubernetesApiCidrs[${i}]`, c));
     } else if (props.kubernetesApiCidrs !== undefined) {
-      throw new ValidationError('kubernetesApiCidrs needs collector.kubernetesAttributes: without it the collector does not call the Kubernetes API');
+      throw new ValidationError(
+        'kubernetesApiCidrs needs collector.kubernetesAttributes or collector topology "agentGateway": without either the collector does not call the Kubernetes API, so the allowance would be unused',
+      );
     }
     const objectStore = tempo.storageBackend !== 'local';
     if (!objectStore && props.objectStorageCidrs !== undefined) {
       throw new ValidationError('objectStorageCidrs needs an object storage backend: with local storage Tempo reaches no object store');
     }
     const storageCidrs = objectStore ? (props.objectStorageCidrs ?? ['0.0.0.0/0']).map((c, i) => checkCidr(`objectStorageCidrs[${i}]`, c)) : [];
-    if (collector.topology !== 'gateway') {
-      throw new ValidationError(
-        `the policy set covers the gateway collector topology only, got collector topology ${describeValue(collector.topology)}: its agent → sampler and sampler → Tempo flows are not modelled yet; leave networkPolicies off with agentGateway`,
-      );
-    }
     if (tempo.profile !== 'monolithic') {
       throw new ValidationError(`tempo.profile must be "monolithic" for this policy set, got ${describeValue(tempo.profile)}: the flows between the scalable profile's components (gossip, gRPC, Kafka) are not in it`);
     }
@@ -141,7 +152,10 @@ export class TracingNetworkPolicies extends Construct {
         { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) },
       ],
     };
+    // The pods that receive spans: the collector, or its agents (agentGateway).
     const collectorPods = local(collector.selectorLabels);
+    // The pods that export to Tempo: the collector, or its samplers (agentGateway).
+    const exportingPods = samplerLabels ? local(samplerLabels) : collectorPods;
     const tempoPods = local(tempo.selectorLabels);
     const verifyPods = local(VERIFY_POD_LABELS);
     const [exportHost, exportPort] = splitHostPort(collector.exportEndpoint);
@@ -169,17 +183,38 @@ export class TracingNetworkPolicies extends Construct {
     if (senders.length) collectorIngress.push({ from: senders.map(pods), ports: listening(collector.receiverPorts) });
     if (collector.receivers.otlpHttp) collectorIngress.push({ from: [verifyPods], ports: tcp(RECEIVER_PORTS.otlpHttp.port) });
     collectorIngress.push({ from: [pods(prometheus)], ports: tcp(collector.metricsPort) });
-    const collectorEgress: k8s.NetworkPolicyEgressRule[] = [dnsRule, { to: [tempoPods], ports: tcp(exportPort) }];
+    const toTempo: k8s.NetworkPolicyEgressRule = { to: [tempoPods], ports: tcp(exportPort) };
+    // The agents dial each sampler's pod (resolved through the API, by pod hostname) on its OTLP gRPC port.
+    const samplerPort = RECEIVER_PORTS.otlpGrpc.port;
+    const collectorEgress: k8s.NetworkPolicyEgressRule[] = [dnsRule, samplerLabels ? { to: [exportingPods], ports: tcp(samplerPort) } : toTempo];
     if (apiCidrs.length) collectorEgress.push({ to: apiCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(...apiPorts) });
     policies.push(
       new k8s.KubeNetworkPolicy(this, 'Collector', {
-        metadata: metadata(`${collector.serviceName}-flows`),
+        metadata: metadata(`${collector.serviceName}${samplerLabels ? '-agent' : ''}-flows`),
         spec: { podSelector: { matchLabels: { ...collector.selectorLabels } }, policyTypes: ['Ingress', 'Egress'], ingress: collectorIngress, egress: collectorEgress },
       }),
     );
+    if (samplerLabels) {
+      // The samplers hear only the agents and Prometheus, and call only DNS and Tempo: no API
+      // server (their ServiceAccount mounts no token).
+      policies.push(
+        new k8s.KubeNetworkPolicy(this, 'CollectorSampler', {
+          metadata: metadata(`${collector.serviceName}-sampler-flows`),
+          spec: {
+            podSelector: { matchLabels: { ...samplerLabels } },
+            policyTypes: ['Ingress', 'Egress'],
+            ingress: [
+              { from: [collectorPods], ports: tcp(samplerPort) },
+              { from: [pods(prometheus)], ports: tcp(collector.metricsPort) },
+            ],
+            egress: [dnsRule, toTempo],
+          },
+        }),
+      );
+    }
 
     const tempoIngress: k8s.NetworkPolicyIngressRule[] = [
-      { from: [collectorPods], ports: tcp(exportPort) },
+      { from: [exportingPods], ports: tcp(exportPort) },
       { from: [pods(grafana), verifyPods], ports: tcp(tempo.httpPort) },
       { from: [pods(prometheus)], ports: tcp(tempo.httpPort) },
     ];
