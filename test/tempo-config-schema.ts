@@ -82,7 +82,14 @@ export const TEMPO_KEYS: Record<'3.0' | '2.10', KeyTree> = {
   '3.0': {
     ...common,
     overrides: overrides('3.0'),
-    live_store: { wal: { path: 'string' }, shutdown_marker_dir: 'string' },
+    // modules/livestore/config.go, partition_ring.go.
+    live_store: {
+      wal: { path: 'string' },
+      shutdown_marker_dir: 'string',
+      readiness_target_lag: 'duration',
+      readiness_max_wait: 'duration',
+      partition_ring: { delete_inactive_partition_after: 'duration' },
+    },
     backend_scheduler: { local_work_path: 'string' },
     // modules/backendworker/config.go, backendworker_ring.go.
     backend_worker: { ...retention, backend_scheduler_addr: 'string', ring: memberlistRing },

@@ -109,7 +109,7 @@ describe.each(['3.0.3', '2.10.8'] as const)('scalable profile, Tempo %s', (versi
       : ['ingester', 'distributor', 'querier', 'compactor', 'metrics-generator'];
     expect(members).toEqual(expected);
     expectServedBy(gossip, port, workloads);
-    expect(config.memberlist.cluster_label).toBe('monitoring.tempo');
+    expect(config.memberlist.cluster_label).toBe(`monitoring.tempo.${line}`);
   });
 
   test('rings of sharded components are in memberlist; multi-replica components are sharded', () => {
@@ -122,8 +122,8 @@ describe.each(['3.0.3', '2.10.8'] as const)('scalable profile, Tempo %s', (versi
       expect(ingesters.kind).toBe('StatefulSet');
       expect(ingesters.spec.replicas).toBeGreaterThanOrEqual(3);
     }
-    // The distributors share each tenant's rate limit through their ring.
-    expect(config.overrides.defaults.ingestion.rate_strategy).toBe('global');
+    // Per distributor: "global" would divide it by distributors a collector connection never spreads over.
+    expect(config.overrides.defaults.ingestion.rate_strategy).toBe('local');
   });
 
   test('queriers reach the frontends through a headless discovery Service that publishes unready frontends', () => {
@@ -165,7 +165,7 @@ describe.each(['3.0.3', '2.10.8'] as const)('scalable profile, Tempo %s', (versi
 
   test('storage credentials and Kafka credentials only where the component uses them', () => {
     for (const w of workloads) {
-      const usesStore = !['distributor', 'live-store'].includes(target(w));
+      const usesStore = !['distributor', 'live-store', ...(line === '3.0' ? ['metrics-generator'] : [])].includes(target(w));
       expect(podLabels(w)['azure.workload.identity/use'] === 'true').toBe(usesStore);
       const usesKafka = line === '3.0' && ['distributor', 'live-store', 'block-builder', 'metrics-generator'].includes(target(w));
       expect(env(w).TEMPO_KAFKA_SASL_PASSWORD?.valueFrom.secretKeyRef).toEqual(usesKafka ? { name: 'tempo-kafka', key: 'password' } : undefined);
@@ -202,6 +202,24 @@ describe.each(['3.0.3', '2.10.8'] as const)('scalable profile, Tempo %s', (versi
       expect(liveStores.map((w) => container(w).args.at(-1))).toEqual(['-live-store.instance-availability-zone=zone-a', '-live-store.instance-availability-zone=zone-b']);
       // The consumer group is the pod name before the ordinal: one per zone.
       expect(liveStores.map((w) => w.metadata.name)).toEqual(['tempo-live-store-zone-a', 'tempo-live-store-zone-b']);
+      // Ready once caught up with Kafka; a scaled-down partition stops failing reads after 35m.
+      expect(config.live_store).toMatchObject({ readiness_target_lag: '5s', readiness_max_wait: '5m', partition_ring: { delete_inactive_partition_after: '35m' } });
+    });
+
+    test("a partition's owners (one per zone) never share a node, and one budget covers every zone", () => {
+      const liveStores = workloads.filter((w) => target(w) === 'live-store');
+      for (const w of liveStores) {
+        const zone = podLabels(w)['rocketchat-tracing/tempo-zone'];
+        const [term] = w.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution;
+        expect(term.topologyKey).toBe('kubernetes.io/hostname');
+        expect(term.labelSelector.matchExpressions).toEqual([{ key: 'rocketchat-tracing/tempo-zone', operator: 'NotIn', values: [zone] }]);
+        const others = liveStores.filter((o) => o !== w).map(podLabels);
+        expect(others.every((labels) => matches(term.labelSelector.matchLabels, labels))).toBe(true);
+        expect(matches(term.labelSelector.matchLabels, podLabels(w))).toBe(true);
+      }
+      const budget = findObject(objects, 'PodDisruptionBudget', 'tempo-live-store');
+      expect(liveStores.every((w) => matches(budget.spec.selector.matchLabels, podLabels(w)))).toBe(true);
+      expect(budget.spec.maxUnavailable).toBe(1);
     });
 
     test('backend-workers reach the single backend-scheduler on its gRPC port', () => {
@@ -247,6 +265,11 @@ describe('scalable profile options', () => {
   test('without the metrics-generator, no generator workload', () => {
     const { objects } = synth(scalableTempo('2.10.8', { metricsGenerator: { enabled: false } }));
     expect(workloadsOf(objects).map(target)).not.toContain('metrics-generator');
+  });
+
+  test('usage reporting opens the bucket in every component, so every component gets the credentials', () => {
+    const { objects } = synth(scalableTempo('3.0.3', { usageReporting: true }));
+    for (const w of workloadsOf(objects)) expect([target(w), podLabels(w)['azure.workload.identity/use']]).toEqual([target(w), 'true']);
   });
 
   test('multitenancy is one setting of the shared file, so every component agrees', () => {

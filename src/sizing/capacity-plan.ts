@@ -350,7 +350,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
       ingestionRateLimitBytes: {
         value: rate,
         text: formatNumber(rate),
-        why: `max(Tempo default ${formatBytes(TEMPO_DEFAULT_LIMITS.ingestionRateLimitBytes)}, ${RATE_LIMIT_HEADROOM} × ${bytesPerSecond(tempoBps)}), per tenant`,
+        why: `max(Tempo default ${formatBytes(TEMPO_DEFAULT_LIMITS.ingestionRateLimitBytes)}, ${RATE_LIMIT_HEADROOM} × ${bytesPerSecond(tempoBps)}), per distributor`,
       },
       ingestionBurstSizeBytes: {
         value: burst,
@@ -458,7 +458,7 @@ export function planCapacity(input: CapacityInput): CapacityPlan {
   };
 
   const notes: string[] = [
-    `ingestionRateLimitBytes is per tenant: the monolith's one distributor applies it whole (rate_strategy local); the scalable profile's distributors share it through their ring (rate_strategy global).`,
+    `ingestionRateLimitBytes applies per distributor (rate_strategy local, Tempo's default): the figure lets one distributor take the whole rate, as it does when a collector's one gRPC connection lands on it.`,
   ];
   if (agentGateway) {
     notes.push(

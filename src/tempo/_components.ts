@@ -47,7 +47,9 @@ const res = (cpuRequest: string, cpuLimit: string, memory: string): ResolvedReso
 const DISTRIBUTOR = spec({ name: 'distributor', target: 'distributor', workload: 'Deployment', gossip: true, autoscalable: true, store: false, kafka: true, persistent: false, replicas: 2, resources: res('500m', '2', '1Gi') });
 const QUERIER = spec({ name: 'querier', target: 'querier', workload: 'Deployment', gossip: true, autoscalable: true, store: true, kafka: false, persistent: false, replicas: 2, resources: res('500m', '2', '2Gi') });
 const QUERY_FRONTEND = spec({ name: 'queryFrontend', target: 'query-frontend', workload: 'Deployment', gossip: false, autoscalable: 'the query-frontend scales vertically (Tempo keeps it at 2 replicas)', store: true, kafka: false, persistent: false, replicas: 2, resources: res('500m', '2', '2Gi') });
-const GENERATOR = spec({ name: 'metricsGenerator', target: 'metrics-generator', workload: 'StatefulSet', gossip: true, autoscalable: 'the metrics-generator holds series state that a scale-down would lose', store: true, kafka: true, persistent: true, replicas: 2, resources: res('500m', '1', '2Gi') });
+// The 2.10 generator may open the bucket (local-blocks); the 3.0 one never does.
+const generator = (store: boolean) =>
+  spec({ name: 'metricsGenerator', target: 'metrics-generator', workload: 'StatefulSet', gossip: true, autoscalable: 'the metrics-generator holds series state that a scale-down would lose', store, kafka: !store, persistent: true, replicas: 2, resources: res('500m', '1', '2Gi') });
 
 /** The components of each line, in start order (the write path's consumers before its producers). */
 export const COMPONENTS: Readonly<Record<TempoLine, readonly ComponentSpec[]>> = {
@@ -58,7 +60,7 @@ export const COMPONENTS: Readonly<Record<TempoLine, readonly ComponentSpec[]>> =
     QUERIER,
     QUERY_FRONTEND,
     spec({ name: 'compactor', target: 'compactor', workload: 'Deployment', gossip: true, autoscalable: true, store: true, kafka: false, persistent: false, replicas: 2, resources: res('500m', '1', '2Gi') }),
-    GENERATOR,
+    generator(true),
   ],
   '3.0': [
     // The partition is the pod ordinal and the consumer group the name before it: a StatefulSet.
@@ -70,7 +72,7 @@ export const COMPONENTS: Readonly<Record<TempoLine, readonly ComponentSpec[]>> =
     // Only one scheduler may run; its job state is flushed to the bucket every minute, the volume spares the replay.
     spec({ name: 'backendScheduler', target: 'backend-scheduler', workload: 'StatefulSet', gossip: false, autoscalable: 'exactly one backend-scheduler may run', store: true, kafka: false, persistent: true, replicas: 1, resources: res('250m', '500m', '1Gi') }),
     spec({ name: 'backendWorker', target: 'backend-worker', workload: 'Deployment', gossip: true, autoscalable: true, store: true, kafka: false, persistent: false, replicas: 2, resources: res('500m', '1', '2Gi') }),
-    GENERATOR,
+    generator(false),
   ],
 };
 

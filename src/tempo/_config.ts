@@ -42,9 +42,9 @@ interface ReceiversConfig {
  */
 export interface ScopedOverrides {
   readonly ingestion: {
-    // "global" divides the limit over the distributor ring: the scalable profile's distributors
-    // share each tenant's rate. A monolith runs no ring, so its one distributor applies it whole.
-    readonly rate_strategy: 'local' | 'global';
+    // Per distributor. "global" would divide the limit by the distributor count, while each
+    // collector pod holds one gRPC connection and so sends all its spans to one distributor.
+    readonly rate_strategy: 'local';
     readonly rate_limit_bytes: number;
     readonly burst_size_bytes: number;
     readonly max_traces_per_user: number;
@@ -131,7 +131,15 @@ export interface Tempo210Config extends TempoConfigCommon {
  * holds live traces and the backend worker applies retention. A monolith needs no Kafka.
  */
 export interface Tempo30Config extends TempoConfigCommon {
-  readonly live_store: { readonly wal: { readonly path: string }; readonly shutdown_marker_dir: string };
+  readonly live_store: {
+    readonly wal: { readonly path: string };
+    readonly shutdown_marker_dir: string;
+    /** Scalable only: a live-store is ready once it has caught up with Kafka (or waited 5m). */
+    readonly readiness_target_lag?: string;
+    readonly readiness_max_wait?: string;
+    /** Scalable only: how long an owner-less partition fails reads before it is dropped (13h by default). */
+    readonly partition_ring?: { readonly delete_inactive_partition_after: string };
+  };
   readonly backend_scheduler: { readonly local_work_path: string };
   readonly backend_worker: CompactionRetention & { readonly backend_scheduler_addr?: string; readonly ring?: MemberlistRing };
   /** Scalable only: the Kafka log between distributors and the live-stores, block-builders and generator. */
@@ -227,10 +235,10 @@ function receiversConfig(enabled: readonly ReceiverName[], tls: boolean): Receiv
 }
 
 /** A complete scoped overrides entry for one tenant or the defaults. */
-export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean, line: TempoLine, distributorRing: boolean): ScopedOverrides {
+export function scopedOverrides(limits: ResolvedTempoLimits, generatorEnabled: boolean, line: TempoLine): ScopedOverrides {
   return {
     ingestion: {
-      rate_strategy: distributorRing ? 'global' : 'local',
+      rate_strategy: 'local',
       rate_limit_bytes: limits.ingestionRateLimitBytes,
       burst_size_bytes: limits.ingestionBurstSizeBytes,
       max_traces_per_user: limits.maxTracesPerUser,
@@ -300,7 +308,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     overrides: {
       per_tenant_override_config: input.overridesFile,
       per_tenant_override_period: '10s',
-      defaults: scopedOverrides(input.limits, input.generator.enabled, input.version.line, scalable !== undefined),
+      defaults: scopedOverrides(input.limits, input.generator.enabled, input.version.line),
     },
   };
   if (input.version.line === '2.10') {
@@ -319,6 +327,9 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
     live_store: {
       wal: { path: `${DATA_DIR}/live-store/traces` },
       shutdown_marker_dir: `${DATA_DIR}/live-store/shutdown-marker`,
+      // As upstream's distributed example and Kubernetes manifests: a restarted live-store
+      // stays unready while it replays, and a scaled-down partition leaves the ring in 35m.
+      ...(scalable ? { readiness_target_lag: '5s', readiness_max_wait: '5m', partition_ring: { delete_inactive_partition_after: '35m' } } : {}),
     },
     backend_scheduler: { local_work_path: `${DATA_DIR}/backend-scheduler` },
     backend_worker: scalable
@@ -360,11 +371,10 @@ export function buildOverridesFile(
   tenants: Readonly<Record<string, ResolvedTempoLimits>>,
   generatorEnabled: boolean,
   line: TempoLine,
-  distributorRing: boolean,
 ): TempoOverridesFile {
   const overrides: Record<string, ScopedOverrides> = {};
   for (const tenant of Object.keys(tenants).sort()) {
-    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled, line, distributorRing);
+    overrides[tenant] = scopedOverrides(tenants[tenant], generatorEnabled, line);
   }
   return { overrides };
 }

@@ -36,6 +36,7 @@ export interface ResolvedComponent {
 }
 
 export interface ResolvedScalable {
+  readonly line: TempoLine;
   readonly components: readonly ResolvedComponent[];
   readonly replicationFactor?: number;
   readonly liveStoreZones: readonly string[];
@@ -117,6 +118,7 @@ export function resolveScalable(options: TempoScalableOptions, line: TempoLine, 
     return { spec, replicas, resources, goMemLimit: goMemoryLimit, autoscaling };
   });
   return {
+    line,
     components,
     replicationFactor,
     liveStoreZones,
@@ -145,8 +147,9 @@ export function scalableWiring(name: string, namespace: string, resolved: Resolv
   const kafka = resolved.kafka;
   return {
     gossipAddress: `${names.fqdn(names.gossip)}:${GOSSIP_PORT}`,
-    // Memberlist refuses gossip with another label, so two Tempo clusters never merge rings.
-    clusterLabel: `${namespace}.${name}`,
+    // Memberlist refuses gossip with another label, so two Tempo clusters (or the 2.10 and 3.0
+    // clusters of a migration) never merge rings.
+    clusterLabel: `${namespace}.${name}.${resolved.line}`,
     frontendAddress: `${names.fqdn(names.frontendDiscovery)}:${SERVER_PORTS.grpc.port}`,
     replicationFactor: resolved.replicationFactor,
     backendSchedulerAddress: resolved.kafka ? `${names.fqdn(names.backendScheduler)}:${SERVER_PORTS.grpc.port}` : undefined,
@@ -172,6 +175,8 @@ export interface ScalablePodBase {
   readonly configChecksum: string;
   readonly storageClassName?: string;
   readonly storage: { readonly env: k8s.EnvVar[]; readonly volumes: k8s.Volume[]; readonly mounts: k8s.VolumeMount[]; readonly podLabels: Record<string, string> };
+  /** Usage reporting opens the bucket in every component, so all of them get the credentials. */
+  readonly usageReporting: boolean;
   /** The distributor's receiver ports, and how to serve them over TLS. */
   readonly receiverPorts: readonly PortSpec[];
   readonly serverTls?: { readonly secretName: string; readonly mountPath: string };
@@ -242,8 +247,9 @@ export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, re
       } else {
         governing = isDistributor ? base.name : names.queryFrontend;
       }
-      const podLabels = { ...metadata.labels, ...(spec.gossip ? { [GOSSIP_LABEL]: 'true' } : {}), ...(spec.store ? base.storage.podLabels : {}) };
-      const template = podTemplate(base, resolved, component, { podLabels, ports, zone, spreadSelector: componentSelector, isDistributor });
+      const store = spec.store || base.usageReporting;
+      const podLabels = { ...metadata.labels, ...(spec.gossip ? { [GOSSIP_LABEL]: 'true' } : {}), ...(store ? base.storage.podLabels : {}) };
+      const template = podTemplate(base, resolved, component, { podLabels, ports, zone, store, spreadSelector: componentSelector, isDistributor });
       const replicas = component.autoscaling ? undefined : component.replicas;
       if (spec.workload === 'StatefulSet') {
         const volumeSize = spec.name === 'backendScheduler' ? BACKEND_SCHEDULER_VOLUME : resolved.volumeSize;
@@ -275,8 +281,9 @@ export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, re
           }),
         );
       }
-      if (component.replicas > 1 || component.autoscaling) {
-        new k8s.KubePodDisruptionBudget(scope, `${id}${zoneId}PodDisruptionBudget`, {
+      // The live-store zones share one budget: a partition is unreadable when all its owners are down.
+      if (!zone && (component.replicas > 1 || component.autoscaling)) {
+        new k8s.KubePodDisruptionBudget(scope, `${id}PodDisruptionBudget`, {
           metadata,
           spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selector } },
         });
@@ -293,6 +300,14 @@ export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, re
         });
       }
     }
+  }
+
+  if (resolved.liveStoreZones.length > 1) {
+    const labelOptions = instanceLabels('live-store');
+    new k8s.KubePodDisruptionBudget(scope, 'LiveStorePodDisruptionBudget', {
+      metadata: { name: `${base.name}-live-store`, namespace: base.namespace, labels: standardLabels(labelOptions) },
+      spec: { maxUnavailable: k8s.IntOrString.fromNumber(1), selector: { matchLabels: selectorLabels(labelOptions) } },
+    });
   }
 
   // Every ring member finds the others here, ready or not: a first start has no ready pod.
@@ -314,7 +329,7 @@ function podTemplate(
   base: ScalablePodBase,
   resolved: ResolvedScalable,
   component: ResolvedComponent,
-  options: { podLabels: Record<string, string>; ports: readonly PortSpec[]; zone?: string; spreadSelector: Record<string, string>; isDistributor: boolean },
+  options: { podLabels: Record<string, string>; ports: readonly PortSpec[]; zone?: string; store: boolean; spreadSelector: Record<string, string>; isDistributor: boolean },
 ): k8s.PodTemplateSpec {
   const { spec } = component;
   const httpPort = k8s.IntOrString.fromString(SERVER_PORTS.http.name);
@@ -345,6 +360,21 @@ function podTemplate(
       enableServiceLinks: false,
       securityContext: restrictedPodSecurityContext(base.uid),
       terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
+      // The owners of a partition (one per zone) never share a node.
+      ...(options.zone
+        ? {
+          affinity: {
+            podAntiAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: [
+                {
+                  labelSelector: { matchLabels: options.spreadSelector, matchExpressions: [{ key: ZONE_LABEL, operator: 'NotIn', values: [options.zone] }] },
+                  topologyKey: 'kubernetes.io/hostname',
+                },
+              ],
+            },
+          },
+        }
+        : {}),
       // Replicas (and the live-store zones together) spread over zones, then nodes.
       topologySpreadConstraints: [
         spread('topology.kubernetes.io/zone', resolved.zoneSpread === 'required' ? 'DoNotSchedule' : 'ScheduleAnyway'),
@@ -361,7 +391,7 @@ function podTemplate(
             `-target=${spec.target}`,
             ...(options.zone ? [`-live-store.instance-availability-zone=${options.zone}`] : []),
           ],
-          env: [{ name: 'GOMEMLIMIT', value: component.goMemLimit }, ...(spec.store ? base.storage.env : []), ...saslEnv],
+          env: [{ name: 'GOMEMLIMIT', value: component.goMemLimit }, ...(options.store ? base.storage.env : []), ...saslEnv],
           ports: options.ports.map(containerPort),
           resources: toResourceRequirements(component.resources),
           securityContext: restrictedContainerSecurityContext(),
@@ -370,7 +400,7 @@ function podTemplate(
             // Every component creates the WAL directory at start, so each has a writable data dir.
             { name: VOLUME.data, mountPath: DATA_DIR },
             { name: VOLUME.tmp, mountPath: '/tmp' },
-            ...(spec.store ? base.storage.mounts : []),
+            ...(options.store ? base.storage.mounts : []),
             ...(tls ? [{ name: VOLUME.serverTls, mountPath: tls.mountPath, readOnly: true }] : []),
           ],
           // /ready also waits on rings, Kafka and attached queriers; liveness only asks that the
@@ -383,7 +413,7 @@ function podTemplate(
         { name: VOLUME.config, configMap: { name: base.configMapName } },
         { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
         ...(spec.persistent ? [] : [{ name: VOLUME.data, emptyDir: { sizeLimit: k8s.Quantity.fromString(spec.scratchSize) } }]),
-        ...(spec.store ? base.storage.volumes : []),
+        ...(options.store ? base.storage.volumes : []),
         ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
       ],
     },

@@ -331,7 +331,7 @@ export class TempoStack extends Construct {
         scalable: scalable && scalableWiring(name, this.namespace, scalable),
       }),
     );
-    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled, this.version.line, scalable !== undefined));
+    this.overridesYaml = Yaml.stringify(buildOverridesFile(tenantLimits, generator.enabled, this.version.line));
     const metadata = (objectName: string) => ({ name: objectName, namespace: this.namespace, labels });
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -366,6 +366,7 @@ export class TempoStack extends Construct {
           configChecksum: configChecksum(this.configYaml),
           storageClassName: props.storageClassName,
           storage,
+          usageReporting,
           receiverPorts: ports.slice(2),
           serverTls: tls && { secretName: tls.secretName, mountPath: SERVER_TLS_DIR },
         },
