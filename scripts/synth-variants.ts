@@ -1,8 +1,8 @@
 // Synthesizes stack variants into `<outdir>/<variant>/rocketchat-tracing.k8s.yaml`, for strict
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
-// PodDisruptionBudget, no RBAC), Rocket.Chat's Instrumentation and NetworkPolicies, and the
-// Grafana Operator resources.
+// PodDisruptionBudget, no RBAC), Rocket.Chat's Instrumentation and NetworkPolicies, the
+// Grafana Operator resources, and workspaces (several releases, each with its Tempo tenant).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
@@ -44,6 +44,24 @@ export function synthVariants(outdir: string): string[] {
     collector: { topology: 'agentGateway', replicas: 3, persistentQueue: { enabled: true } },
   };
   variants['collector-agent-gateway-head-sampling'] = { collector: { topology: 'agentGateway', sampling: { type: 'head', percentage: 25 }, kubernetesAttributes: false } };
+  // Two workspaces: tenant routing, a Certificate per workspace namespace, per-tenant Grafana datasources.
+  const { namespace: _namespace, releaseName: _releaseName, ...rocketChatSettings } = ROCKETCHAT_FULL!;
+  const workspaces: TracingStackProps['workspaces'] = [
+    { namespace: 'chat-a', limits: { maxTracesPerUser: 20000, blockRetention: '336h' } },
+    { namespace: 'chat-b', releaseName: 'rc', tenant: 'team-b', rocketChat: rocketChatSettings },
+  ];
+  variants['workspaces-tls-default-tenant'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    tempo: { metricsGenerator: { enabled: false } },
+    workspaces,
+    defaultTenant: 'unassigned',
+  };
+  variants['workspaces-agent-gateway-grafana-operator'] = {
+    tempo: { metricsGenerator: { enabled: false } },
+    collector: { topology: 'agentGateway', persistentQueue: { enabled: true } },
+    workspaces,
+    grafana: { delivery: 'operator', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
+  };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 
   return Object.entries(variants).map(([name, props]) => {
