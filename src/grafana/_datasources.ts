@@ -87,7 +87,18 @@ function definition(ds: Omit<ResolvedDatasource, 'managed'>, type: GrafanaDataso
 export function tempoDatasource(input: DatasourceInputs, tempo: ResolvedTempo = input.tempo): GrafanaDatasourceDefinition {
   const base = tempoDefinition(input, tempo);
   if (tempo.tenantHeader === undefined) return base;
-  return { ...base, jsonData: { ...base.jsonData, httpHeaderName1: TENANT_HEADER }, secureJsonData: { httpHeaderValue1: tempo.tenantHeader } };
+  return {
+    ...base,
+    jsonData: {
+      ...base.jsonData,
+      // Streaming queries (gRPC) send the tenant header twice in Grafana 13.0 to 13.1.3 and Tempo
+      // answers "no org id" (grafana/grafana#123772, #130528; fixed in grafana-tempo-datasource#207,
+      // unreleased): with a tenant header, queries go over plain HTTP.
+      streamingEnabled: { search: false, metrics: false },
+      httpHeaderName1: TENANT_HEADER,
+    },
+    secureJsonData: { httpHeaderValue1: tempo.tenantHeader },
+  };
 }
 
 function tempoDefinition(input: DatasourceInputs, tempo: ResolvedTempo): GrafanaDatasourceDefinition {

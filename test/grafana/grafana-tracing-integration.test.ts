@@ -541,6 +541,9 @@ describe('Tempo tenants', () => {
     expect(integration.tenantDatasourceUids).toEqual({ 'team-a': 'tempo-team-a', 'team.b': expanded[2].uid });
     // Tenant datasources keep the links to logs and metrics of the one across tenants.
     for (const d of expanded.slice(1)) expect(d.jsonData).toEqual(expanded[0].jsonData);
+    // Grafana 13.0 to 13.1.3 send the header twice on streaming queries: plain HTTP with a tenant header.
+    for (const d of expanded) expect(d.jsonData.streamingEnabled).toEqual({ search: false, metrics: false });
+    expect(grafanaExpand(datasourceFile(synthIntegration().objects).file.datasources[0]) as any).toMatchObject({ jsonData: { streamingEnabled: { search: true, metrics: true } } });
   });
 
   test("uids are stable and fit Grafana's 40 characters, however long the tenant id", () => {
