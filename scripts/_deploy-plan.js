@@ -6,6 +6,7 @@
 //   verify-collector <namespace> <service> <otlp-http port or -> <Secret with the receivers' ca.crt, or - for plaintext>
 //   verify-tempo <namespace> <service> <http port>
 //   verify-sampling <all | errors-kept | head <percent>>
+//   verify-tenant <tenant, or - when the collector drops spans from its own namespace>  (only with tenant routing)
 // Phases: 1 Namespaces, 2 built-in kinds, 3 custom resources (which need their CRDs).
 // Usage: node scripts/_deploy-plan.js <manifest> <output directory for the phase files>
 'use strict';
@@ -88,6 +89,16 @@ function main() {
     } else {
       lines.push(['verify-sampling', 'all']);
     }
+  }
+  // With tenant routing (the routing connector where sampling runs), the test span, sent from the
+  // collector's namespace, lands in that namespace's tenant, else in the default tenant, else nowhere.
+  const routing = config?.connectors?.routing;
+  if (routing && collector) {
+    const namespaceOf = (route) => /^attributes\["k8s\.namespace\.name"\] == "([^"]+)"$/.exec(route.condition ?? '')?.[1];
+    const route = (routing.table ?? []).find((r) => namespaceOf(r) === collector.metadata.namespace);
+    const pipeline = config.service.pipelines[route ? route.pipelines[0] : (routing.default_pipelines ?? [])[0]];
+    const tenant = pipeline && config.exporters[pipeline.exporters[0]]?.headers?.['X-Scope-OrgID'];
+    lines.push(['verify-tenant', tenant ?? '-']);
   }
   fs.mkdirSync(outdir, { recursive: true });
   for (const [phase, file] of Object.entries(PHASE_FILES)) {

@@ -179,6 +179,14 @@ if $verify; then
     head) fail "cannot verify end to end: the collector keeps ${sampling_pct}% of traces (head sampling), so the test span may be dropped; pass --skip-verify" ;;
     *) fail "cannot verify end to end: the collector's tail sampling does not keep every error (collector.sampling.keepErrors), so the test span may be dropped; pass --skip-verify" ;;
   esac
+  # With tenants, Tempo is read as the tenant the span from the collector's namespace goes to.
+  tenant=$(awk -F'\t' '$1 == "verify-tenant" { print $2 }' "$work/plan.tsv")
+  tempo_tenant=''
+  case "$tenant" in
+    '') ;;
+    -) fail "cannot verify end to end: the collector routes spans to tenants by namespace, and its own namespace $c_ns belongs to no workspace and there is no defaultTenant, so the test span would be dropped; set defaultTenant, or pass --skip-verify" ;;
+    *) tempo_tenant=' -H "X-Scope-OrgID: '"$tenant"'"' ;;
+  esac
   # With TLS the span goes over https, verified with the CA of the collector's certificate.
   c_scheme=http curl_tls='' ca_volume='' ca_mount=''
   if [ "${c_ca:--}" != "-" ]; then
@@ -199,7 +207,7 @@ if [ "$code" != 200 ]; then echo "send-failed ${code:-no connection}"; exit 1; f
 echo sent
 end=$(( $(date +%s) + '"$verify_timeout"' ))
 while [ "$(date +%s)" -lt "$end" ]; do
-  if curl -fsS -H "Accept: application/json" "http://'"$t_svc.$t_ns.svc:$t_port"'/api/traces/'"$trace_id"'" | grep -q deploy-verify; then echo found; exit 0; fi
+  if curl -fsS -H "Accept: application/json"'"$tempo_tenant"' "http://'"$t_svc.$t_ns.svc:$t_port"'/api/traces/'"$trace_id"'" | grep -q deploy-verify; then echo found; exit 0; fi
   sleep 5
 done
 echo not-found

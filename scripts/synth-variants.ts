@@ -2,7 +2,8 @@
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
 // PodDisruptionBudget, no RBAC, the agentGateway tiers), Rocket.Chat's Instrumentation and
-// NetworkPolicies (for both collector topologies), and the Grafana Operator resources.
+// NetworkPolicies (for both collector topologies), the Grafana Operator resources, Tempo's
+// scalable profile, and workspaces (several releases, each with its Tempo tenant).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
@@ -72,6 +73,24 @@ export function synthVariants(outdir: string): string[] {
   };
   variants['tempo-scalable-2.10'] = {
     tempo: { version: TEMPO_PINNED_VERSIONS['2.10'], profile: 'scalable', storage: STORAGES['s3 access key'], scalable: { components: { ingester: { replicas: 5 }, compactor: { autoscaling: { maxReplicas: 4 } } } } },
+  };
+  // Two workspaces: tenant routing, a Certificate per workspace namespace, per-tenant Grafana datasources.
+  const { namespace: _namespace, releaseName: _releaseName, ...rocketChatSettings } = ROCKETCHAT_FULL!;
+  const workspaces: TracingStackProps['workspaces'] = [
+    { namespace: 'chat-a', limits: { maxTracesPerUser: 20000, blockRetention: '336h' } },
+    { namespace: 'chat-b', releaseName: 'rc', tenant: 'team-b', rocketChat: rocketChatSettings },
+  ];
+  variants['workspaces-tls-default-tenant'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    tempo: { metricsGenerator: { enabled: false } },
+    workspaces,
+    defaultTenant: 'unassigned',
+  };
+  variants['workspaces-agent-gateway-grafana-operator'] = {
+    tempo: { metricsGenerator: { enabled: false } },
+    collector: { topology: 'agentGateway', persistentQueue: { enabled: true } },
+    workspaces,
+    grafana: { delivery: 'operator', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
   };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 

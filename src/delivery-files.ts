@@ -1,6 +1,6 @@
 import { Yaml } from 'cdk8s';
 import { Document } from 'yaml';
-import { rocketChatDeliveryFiles } from './rocketchat/delivery-files';
+import { HELM_VALUES_FILE, PATCHES_DIR, rocketChatDeliveryFiles } from './rocketchat/delivery-files';
 import { TracingStack } from './tracing-stack';
 
 /** kube-prometheus-stack values completing the Grafana integration. */
@@ -15,7 +15,9 @@ export interface DeliveryOptions {
 
 /**
  * Every file the stack produces besides `dist/`, by path relative to the project: the stack as a
- * Helm chart, Rocket.Chat's Helm values and kustomize patches, and the kube-prometheus-stack values.
+ * Helm chart, Rocket.Chat's Helm values and kustomize patches (with workspaces, one set per
+ * workspace: `kustomize/rocketchat-<namespace>/` and `helm/rocketchat-values-<namespace>.yaml`),
+ * and the kube-prometheus-stack values.
  */
 export function deliveryFiles(stack: TracingStack, options: DeliveryOptions): Record<string, string> {
   const values = new Document(stack.grafana.kubePrometheusStackValues);
@@ -26,9 +28,16 @@ export function deliveryFiles(stack: TracingStack, options: DeliveryOptions): Re
     ' Helm replaces lists whole: merge additionalDataSources and enableFeatures into yours if you set them.',
     ' If Grafana already has this Loki datasource, add the derivedFields entry to it instead of a second one.',
   ].join('\n');
+  // Workspaces may share a release name, so each gets its own folder and values file.
+  const rocketChat = stack.workspaces.length
+    ? stack.workspaces.map((w) => rocketChatDeliveryFiles(w.rocketChat, {
+      patchesDir: `${PATCHES_DIR}-${w.namespace}`,
+      helmValuesFile: HELM_VALUES_FILE.replace(/\.yaml$/, `-${w.namespace}.yaml`),
+    }))
+    : [rocketChatDeliveryFiles(stack.rocketChat)];
   return {
     ...helmChart(stack, options.chartVersion),
-    ...rocketChatDeliveryFiles(stack.rocketChat),
+    ...Object.assign({}, ...rocketChat),
     [KUBE_PROMETHEUS_STACK_VALUES_FILE]: values.toString({ lineWidth: 0 }),
   };
 }

@@ -20,6 +20,7 @@ export * from './rocketchat/workloads';
 export { PROPAGATORS } from './rocketchat/_environment';
 export type { EnvVar, Propagator } from './rocketchat/_environment';
 export { rocketChatDeliveryFiles } from './rocketchat/delivery-files';
+export type { RocketChatDeliveryPaths } from './rocketchat/delivery-files';
 export * from './grafana/grafana-tracing-integration';
 export * from './grafana/targets';
 export * from './grafana/datasources';

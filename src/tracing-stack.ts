@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, DEFAULT_ROCKETCHAT_NAMESPACE, DEFAULT_ROCKETCHAT_RELEASE } from './common/defaults';
-import { ValidationError, checkOneOf, optionalBoolean } from './common/errors';
+import { ValidationError, checkOneOf, describeValue, invalidProp, optionalBoolean } from './common/errors';
 import { FORMATS, checkFormat } from './common/formats';
 import { projectLabels } from './common/labels';
 import { samplingHoldSeconds } from './collector/_hold';
@@ -11,6 +11,8 @@ import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from './gra
 import { DEFAULT_GRAFANA_POD_LABELS, TracingNetworkPolicies, TracingNetworkPoliciesProps } from './network/tracing-network-policies';
 import { RocketChatTracing, RocketChatTracingProps } from './rocketchat/rocketchat-tracing';
 import { TempoStack, TempoStackProps } from './tempo/tempo-stack';
+import { TenantLimits } from './tempo/limits';
+import { TENANT_IDS } from './tempo/_limits';
 import { Certificate, CertificateSpecUsages } from '../imports/cert-manager.io';
 import { CA_KEY, CERTIFICATE_POLICY, CertManagerIssuer, ServerTlsOptions, TrustedCa } from './common/tls';
 
@@ -26,20 +28,39 @@ export interface TracingStackProps {
    */
   readonly createNamespace?: boolean;
   /**
-   * Tempo settings; `namespace` and `tls` come from the stack.
+   * Tempo settings; `namespace` and `tls` come from the stack, and its tenants from `workspaces`.
+   * With workspaces, `tenantOverrides` may hold `*` and the tenants whose workspace sets no `limits`.
    * @default - the TempoStackProps defaults
    */
-  readonly tempo?: Omit<TempoStackProps, 'namespace' | 'tls'>;
+  readonly tempo?: Omit<TempoStackProps, 'namespace' | 'tls' | 'tenants'>;
   /**
-   * Collector settings; `namespace` and `tls` come from the stack and the export target is the stack's Tempo.
+   * Collector settings; `namespace` and `tls` come from the stack, the export target is the
+   * stack's Tempo, and the tenant routing comes from `workspaces`.
    * @default - the OtelCollectorProps defaults
    */
-  readonly collector?: Omit<OtelCollectorProps, 'namespace' | 'traceBackend' | 'tls'>;
+  readonly collector?: Omit<OtelCollectorProps, 'namespace' | 'traceBackend' | 'tls' | 'tenants' | 'defaultTenant'>;
   /**
-   * Rocket.Chat's native tracing; it exports to the stack's collector.
+   * Rocket.Chat's native tracing, for a stack serving one release; it exports to the stack's
+   * collector. A stack serving several releases lists them in `workspaces` instead.
    * @default - the RocketChatTracingProps defaults
    */
   readonly rocketChat?: Omit<RocketChatTracingProps, 'collector' | 'trustedCa'>;
+  /**
+   * Several Rocket.Chat releases served by one stack, each in its own namespace and with its own
+   * Tempo tenant: the collector routes the spans of each namespace's pods to its workspace's
+   * tenant, Tempo keeps tenants apart (multitenancy on, limits per tenant), and Grafana gets a
+   * Tempo datasource per tenant beside one across them (README "Many workspaces"). Instead of
+   * `rocketChat`.
+   * @default - one release (`rocketChat`) and no tenants
+   */
+  readonly workspaces?: readonly TracingWorkspaceOptions[];
+  /**
+   * With `workspaces`: the Tempo tenant that receives the spans from no workspace's namespace
+   * (other namespaces' pods, or senders not matched to a pod). It must differ from every
+   * workspace's tenant, which would otherwise show spans of others.
+   * @default - those spans are dropped, counted by the collector metric `otelcol_exporter_sent_spans{exporter="debug/unrouted"}` and logged by that exporter
+   */
+  readonly defaultTenant?: string;
   /**
    * Grafana datasources, dashboards and alerts; they read the stack's Tempo and collector.
    * @default - the GrafanaTracingIntegrationProps defaults
@@ -55,6 +76,44 @@ export interface TracingStackProps {
    * stack runs plaintext inside the cluster only when told so with `{ enabled: false }`.
    */
   readonly tls: StackTlsOptions;
+}
+
+/** One Rocket.Chat release of a stack serving several: its namespace and its Tempo tenant. */
+export interface TracingWorkspaceOptions {
+  /** Namespace of the release; the spans of its pods go to this workspace's tenant. */
+  readonly namespace: string;
+  /**
+   * Helm release name of the RocketChat chart in that namespace.
+   * @default 'rocketchat'
+   */
+  readonly releaseName?: string;
+  /**
+   * The Tempo tenant (`X-Scope-OrgID`) holding the workspace's traces.
+   * @default - the namespace
+   */
+  readonly tenant?: string;
+  /**
+   * Tempo limits and retention of the tenant (runtime overrides: a change needs no restart).
+   * @default - tempo.limits and tempo.retention
+   */
+  readonly limits?: TenantLimits;
+  /**
+   * The release's tracing settings; the namespace and release name are the workspace's.
+   * @default - the RocketChatTracingProps defaults
+   */
+  readonly rocketChat?: Omit<RocketChatTracingProps, 'collector' | 'trustedCa' | 'namespace' | 'releaseName'>;
+}
+
+/** A workspace as the stack built it. */
+export interface TracingWorkspace {
+  /** Namespace of the release. */
+  readonly namespace: string;
+  /** Its Tempo tenant. */
+  readonly tenant: string;
+  /** Its Rocket.Chat tracing environment and delivery forms. */
+  readonly rocketChat: RocketChatTracing;
+  /** The Certificate carrying the CA into its namespace, when the stack emits one. */
+  readonly caCertificate?: Certificate;
 }
 
 /**
@@ -80,7 +139,8 @@ export interface StackTlsOptions {
    */
   readonly tempoSecretName?: string;
   /**
-   * The CA Rocket.Chat verifies the collector with: a Secret in Rocket.Chat's namespace.
+   * The CA Rocket.Chat verifies the collector with: a Secret in Rocket.Chat's namespace (with
+   * `workspaces`, a Secret of this name in every workspace's namespace).
    * @default - with a ClusterIssuer, a cert-manager Certificate in Rocket.Chat's namespace whose
    * Secret carries the issuer's `ca.crt`; with an Issuer or existing Secrets, required unless
    * Rocket.Chat shares the stack's namespace (the collector's Secret then serves)
@@ -106,14 +166,19 @@ export class TracingStack extends Chart {
   public readonly tempo: TempoStack;
   /** The gateway collector; Rocket.Chat sends its spans here. */
   public readonly collector: OtelCollector;
-  /** Rocket.Chat's tracing environment and its delivery forms. */
+  /**
+   * Rocket.Chat's tracing environment and its delivery forms; with `workspaces`, the first
+   * workspace's (every workspace's is in `workspaces`).
+   */
   public readonly rocketChat: RocketChatTracing;
+  /** The workspaces, in the order given; empty for a stack serving one release without tenants. */
+  public readonly workspaces: readonly TracingWorkspace[];
   /** Grafana datasources, dashboards and the alerting rules. */
   public readonly grafana: GrafanaTracingIntegration;
   /** The stack's NetworkPolicies, when enabled. */
   public readonly networkPolicies?: TracingNetworkPolicies;
 
-  /** The Certificate carrying the CA into Rocket.Chat's namespace, when the stack emits it. */
+  /** The Certificate carrying the CA into Rocket.Chat's namespace, when the stack emits it (with `workspaces`, the first workspace's). */
   public readonly rocketChatCaCertificate?: Certificate;
 
   constructor(scope: Construct, id: string, props: TracingStackProps) {
@@ -122,6 +187,7 @@ export class TracingStack extends Chart {
     const namespace = checkFormat('namespace', props?.namespace ?? DEFAULT_NAMESPACE, FORMATS.dnsLabel);
     const tls = resolveStackTls(props?.tls);
     const createNamespace = optionalBoolean('createNamespace', props.createNamespace, true);
+    const workspaces = resolveWorkspaces(props);
 
     const namespaceObject = createNamespace
       ? new k8s.KubeNamespace(this, 'Namespace', {
@@ -144,29 +210,60 @@ export class TracingStack extends Chart {
     const metricsGenerator = generator?.enabled === false || generator?.ingestionSlackSeconds !== undefined
       ? generator
       : { ...generator, ingestionSlackSeconds: Math.max(30, samplingHoldSeconds(props.collector?.sampling) + 60) };
-    this.tempo = underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, metricsGenerator, namespace, ...tls?.tempo }));
+    // With workspaces, Tempo's tenants and their limits are the workspaces'.
+    const tenancy = workspaces ? { tenants: workspaces.tempoTenants, tenantOverrides: workspaces.tenantOverrides } : {};
+    const buildTempo = () => underProp('tempo', () => new TempoStack(this, 'Tempo', { ...props.tempo, metricsGenerator, namespace, ...tls?.tempo, ...tenancy }));
+    this.tempo = workspaces ? workspaces.reportingLimits(buildTempo) : buildTempo();
     const traceBackend = { otlpGrpcEndpoint: underProp('tempo', () => this.tempo.otlpGrpcEndpoint), otlpGrpcTrustedCa: this.tempo.otlpGrpcTrustedCa };
-    this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend, ...tls?.collector }));
+    // Each workspace's namespace is routed to its tenant, after sampling.
+    const routing = workspaces ? { tenants: workspaces.list.map((w) => ({ id: w.tenant, namespaces: [w.namespace] })), defaultTenant: workspaces.defaultTenant } : {};
+    this.collector = underProp('collector', () => new OtelCollector(this, 'Collector', { ...props.collector, namespace, traceBackend, ...tls?.collector, ...routing }));
     // Rocket.Chat needs the collector's OTLP gRPC receiver: a disabled one is a collector error.
     const collector = underProp('collector', () => ({
       otlpGrpcUrl: this.collector.otlpGrpcUrl,
       namespace: this.collector.namespace,
       selectorLabels: this.collector.selectorLabels,
     }));
-    const environment = agreeingValue(
-      ['rocketChat.environment', props.rocketChat?.environment],
-      ['collector.environment', props.collector?.environment],
-      'deployment.environment.name',
-    );
-    agreeingValue(
-      ["rocketChat.resourceAttributes['k8s.cluster.name']", props.rocketChat?.resourceAttributes?.['k8s.cluster.name']],
-      ['collector.clusterName', props.collector?.clusterName],
-      'k8s.cluster.name',
-    );
-    const rocketChatCa = tls ? this.rocketChatTrustedCa(tls, props.rocketChat) : undefined;
-    this.rocketChatCaCertificate = rocketChatCa?.certificate;
-    const trustedCa = rocketChatCa?.ca;
-    this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector, trustedCa }));
+    if (workspaces) {
+      this.workspaces = workspaces.list.map((w) => {
+        const where = `workspaces[${w.index}]`;
+        const environment = agreeingValue(
+          [`${where}.rocketChat.environment`, w.rocketChat?.environment],
+          ['collector.environment', props.collector?.environment],
+          'deployment.environment.name',
+        );
+        agreeingValue(
+          [`${where}.rocketChat.resourceAttributes['k8s.cluster.name']`, w.rocketChat?.resourceAttributes?.['k8s.cluster.name']],
+          ['collector.clusterName', props.collector?.clusterName],
+          'k8s.cluster.name',
+        );
+        const ca = tls ? this.rocketChatTrustedCa(tls, { namespace: w.namespace, releaseName: w.releaseName, description: `the Rocket.Chat of ${where}`, id: `RocketChatCa-${w.namespace}` }) : undefined;
+        const rocketChat = underProp(`${where}.rocketChat`, () =>
+          new RocketChatTracing(this, `RocketChat-${w.namespace}`, { ...w.rocketChat, namespace: w.namespace, releaseName: w.releaseName, environment, collector, trustedCa: ca?.ca }));
+        return { namespace: w.namespace, tenant: w.tenant, rocketChat, caCertificate: ca?.certificate };
+      });
+      this.rocketChat = this.workspaces[0].rocketChat;
+      this.rocketChatCaCertificate = this.workspaces[0].caCertificate;
+    } else {
+      this.workspaces = [];
+      const environment = agreeingValue(
+        ['rocketChat.environment', props.rocketChat?.environment],
+        ['collector.environment', props.collector?.environment],
+        'deployment.environment.name',
+      );
+      agreeingValue(
+        ["rocketChat.resourceAttributes['k8s.cluster.name']", props.rocketChat?.resourceAttributes?.['k8s.cluster.name']],
+        ['collector.clusterName', props.collector?.clusterName],
+        'k8s.cluster.name',
+      );
+      const rocketChatNamespace = props.rocketChat?.namespace ?? DEFAULT_ROCKETCHAT_NAMESPACE;
+      const rocketChatCa = tls
+        ? this.rocketChatTrustedCa(tls, { namespace: rocketChatNamespace, releaseName: props.rocketChat?.releaseName, description: 'Rocket.Chat', id: 'RocketChatCa', paths: 'rocketChat' })
+        : undefined;
+      this.rocketChatCaCertificate = rocketChatCa?.certificate;
+      const trustedCa = rocketChatCa?.ca;
+      this.rocketChat = underProp('rocketChat', () => new RocketChatTracing(this, 'RocketChat', { ...props.rocketChat, environment, collector, trustedCa }));
+    }
     // The pipeline alerts read the collector's and Tempo's own metrics: unscraped, "no spans
     // received" would fire for ever and the others could never fire.
     if (props.grafana?.alerts !== false) {
@@ -201,23 +298,29 @@ export class TracingStack extends Chart {
     }
   }
 
-  /** The Secret in Rocket.Chat's namespace holding the CA that signed the collector's certificate. */
-  private rocketChatTrustedCa(tls: ResolvedStackTls, rocketChat: TracingStackProps['rocketChat']): { ca: TrustedCa; certificate?: Certificate } {
+  /**
+   * The Secret in a Rocket.Chat namespace holding the CA that signed the collector's certificate.
+   * `paths` names the props the release's namespace and name came from, when they were not checked yet.
+   */
+  private rocketChatTrustedCa(
+    tls: ResolvedStackTls,
+    release: { namespace: string; releaseName: string | undefined; description: string; id: string; paths?: string },
+  ): { ca: TrustedCa; certificate?: Certificate } {
     if (tls.rocketChatTrustedCa) return { ca: tls.rocketChatTrustedCa };
-    const rocketChatNamespace = rocketChat?.namespace ?? DEFAULT_ROCKETCHAT_NAMESPACE;
     // Same namespace: the collector's own Secret carries the CA.
-    if (rocketChatNamespace === this.collector.namespace && this.collector.trustedCa) return { ca: this.collector.trustedCa };
+    if (release.namespace === this.collector.namespace && this.collector.trustedCa) return { ca: this.collector.trustedCa };
     const issuer = tls.certManager;
     if (!issuer || (issuer.kind ?? 'ClusterIssuer') !== 'ClusterIssuer') {
       throw new ValidationError(
-        `tls.rocketChatTrustedCa is required: Rocket.Chat (namespace ${JSON.stringify(rocketChatNamespace)}) must verify the collector's certificate, and ${issuer ? `an Issuer cannot issue into that namespace` : 'the CA of existing Secrets is not known to the stack'}; name a Secret there holding the CA (ca.crt)`,
+        `tls.rocketChatTrustedCa is required: ${release.description} (namespace ${JSON.stringify(release.namespace)}) must verify the collector's certificate, and ${issuer ? `an Issuer cannot issue into that namespace` : 'the CA of existing Secrets is not known to the stack'}; name a Secret there holding the CA (ca.crt)`,
       );
     }
     // A ClusterIssuer can issue into Rocket.Chat's namespace: the Secret of this Certificate
     // carries the issuer's CA (ca.crt), which is what Rocket.Chat mounts.
-    const name = `${checkFormat('rocketChat.releaseName', rocketChat?.releaseName ?? DEFAULT_ROCKETCHAT_RELEASE, FORMATS.helmRelease)}-tracing-ca`;
-    const certificate = new Certificate(this, 'RocketChatCa', {
-      metadata: { name, namespace: checkFormat('rocketChat.namespace', rocketChatNamespace, FORMATS.dnsLabel), labels: projectLabels() },
+    const at = (key: string) => (release.paths ? `${release.paths}.${key}` : key);
+    const name = `${checkFormat(at('releaseName'), release.releaseName ?? DEFAULT_ROCKETCHAT_RELEASE, FORMATS.helmRelease)}-tracing-ca`;
+    const certificate = new Certificate(this, release.id, {
+      metadata: { name, namespace: checkFormat(at('namespace'), release.namespace, FORMATS.dnsLabel), labels: projectLabels() },
       spec: {
         secretName: name,
         issuerRef: { name: issuer.name, kind: 'ClusterIssuer', group: 'cert-manager.io' },
@@ -283,6 +386,143 @@ function agreeingValue(rocketChat: [string, string | undefined], collector: [str
     );
   }
   return rocketChat[1] ?? collector[1];
+}
+
+/** Tempo's tenant of every trace with multitenancy off: no workspace may be it. */
+const SINGLE_TENANT = TENANT_IDS[0];
+
+interface ResolvedWorkspace {
+  readonly index: number;
+  readonly namespace: string;
+  readonly releaseName: string;
+  readonly tenant: string;
+  readonly rocketChat?: TracingWorkspaceOptions['rocketChat'];
+}
+
+interface ResolvedWorkspaces {
+  readonly list: readonly ResolvedWorkspace[];
+  /** Every tenant Tempo serves: the workspaces', then a default tenant of its own. */
+  readonly tempoTenants: readonly string[];
+  readonly tenantOverrides: Readonly<Record<string, TenantLimits>>;
+  readonly defaultTenant?: string;
+  /** Runs `build` (Tempo), reporting errors in a workspace's limits under `workspaces[i].limits`. */
+  reportingLimits<T>(build: () => T): T;
+}
+
+const WORKSPACE_SHAPE = 'a non-empty list of { namespace, releaseName?, tenant?, limits?, rocketChat? }';
+
+/** Checks `workspaces` and what they decide for the other props; undefined without workspaces. */
+function resolveWorkspaces(props: TracingStackProps): ResolvedWorkspaces | undefined {
+  // The tenants are the workspaces': refuse them where the types forbid them (from JavaScript).
+  const tenantProps: [string, unknown][] = [
+    ['tempo.tenants', (props.tempo as TempoStackProps | undefined)?.tenants],
+    ['collector.tenants', (props.collector as OtelCollectorProps | undefined)?.tenants],
+    ['collector.defaultTenant', (props.collector as OtelCollectorProps | undefined)?.defaultTenant],
+  ];
+  for (const [prop, value] of tenantProps) {
+    if (value !== undefined) throw new ValidationError(`${prop} must be unset, got ${describeValue(value)}: the stack's tenants are its workspaces' (workspaces[].tenant and defaultTenant)`);
+  }
+  const given = props.workspaces;
+  if (given === undefined) {
+    if (props.defaultTenant !== undefined) {
+      throw new ValidationError(`defaultTenant needs workspaces, got ${describeValue(props.defaultTenant)} without any: a stack serving one release has no tenants`);
+    }
+    return undefined;
+  }
+  if (!Array.isArray(given) || given.length === 0) invalidProp('workspaces', WORKSPACE_SHAPE, given);
+  if (props.rocketChat !== undefined) {
+    invalidProp(
+      'rocketChat',
+      "unset with workspaces (each workspace's Rocket.Chat settings go in workspaces[].rocketChat, its namespace and release name in workspaces[].namespace and workspaces[].releaseName)",
+      props.rocketChat,
+    );
+  }
+  const list = given.map((w, index): ResolvedWorkspace => {
+    const where = `workspaces[${index}]`;
+    if (w === null || typeof w !== 'object') invalidProp(where, 'a workspace { namespace, releaseName?, tenant?, limits?, rocketChat? }', w);
+    const namespace = checkFormat(`${where}.namespace`, w.namespace, FORMATS.dnsLabel);
+    const tenant = checkFormat(`${where}.tenant`, w.tenant ?? namespace, FORMATS.tenantId);
+    if (tenant === SINGLE_TENANT) invalidProp(`${where}.tenant`, `a tenant id other than "${SINGLE_TENANT}" (Tempo's tenant for every trace when multitenancy is off)`, tenant);
+    for (const key of ['namespace', 'releaseName'] as const) {
+      if ((w.rocketChat as RocketChatTracingProps | undefined)?.[key] !== undefined) {
+        invalidProp(`${where}.rocketChat.${key}`, `unset: it is the workspace's (${where}.${key})`, (w.rocketChat as RocketChatTracingProps)[key]);
+      }
+    }
+    return {
+      index,
+      namespace,
+      releaseName: checkFormat(`${where}.releaseName`, w.releaseName ?? DEFAULT_ROCKETCHAT_RELEASE, FORMATS.helmRelease),
+      tenant,
+      rocketChat: w.rocketChat,
+    };
+  });
+  for (const key of ['namespace', 'tenant'] as const) {
+    for (const w of list) {
+      const first = list.find((o) => o[key] === w[key])!;
+      if (first === w) continue;
+      const defaulted = given[w.index].tenant === undefined ? ' (the tenant defaults to the namespace)' : '';
+      const why = key === 'namespace' ? "a namespace's spans go to one workspace's tenant" : `each workspace has a tenant of its own${defaulted}, or their traces would mix`;
+      throw new ValidationError(`workspaces[${w.index}].${key} must differ from workspaces[${first.index}].${key}, got ${describeValue(w[key])} for both: ${why}`);
+    }
+  }
+  const tenants = list.map((w) => w.tenant);
+  let defaultTenant: string | undefined;
+  if (props.defaultTenant !== undefined) {
+    defaultTenant = checkFormat('defaultTenant', props.defaultTenant, FORMATS.tenantId);
+    const owner = list.find((w) => w.tenant === defaultTenant);
+    if (owner) {
+      throw new ValidationError(
+        `defaultTenant must differ from every workspace's tenant, got ${describeValue(defaultTenant)}, the tenant of workspaces[${owner.index}]: spans from other namespaces would show in that workspace`,
+      );
+    }
+    if (defaultTenant === SINGLE_TENANT) invalidProp('defaultTenant', `a tenant id other than "${SINGLE_TENANT}" (Tempo's tenant for every trace when multitenancy is off)`, defaultTenant);
+  }
+  if (props.collector?.kubernetesAttributes === false) {
+    throw new ValidationError(
+      "collector.kubernetesAttributes must be true with workspaces, got false: each workspace's spans are routed to its tenant by k8s.namespace.name, which the Kubernetes attributes processor sets from the sending pod",
+    );
+  }
+  const tempoTenants = defaultTenant === undefined ? tenants : [...tenants, defaultTenant];
+  if (tempoTenants.length > 1 && props.tempo?.metricsGenerator?.enabled !== false) {
+    throw new ValidationError(
+      `tempo.metricsGenerator.enabled must be false with ${tempoTenants.length} Tempo tenants (${tempoTenants.map((t) => describeValue(t)).join(', ')}), got ${describeValue(props.tempo?.metricsGenerator?.enabled ?? true)}: `
+        + "Tempo's metrics-generator remote-writes each tenant's span metrics and service graph under the same series (this stack's Tempo adds no tenant label to them), so the tenants' counters would overwrite each other in Prometheus; use one workspace without defaultTenant to keep the generator",
+    );
+  }
+  if (props.networkPolicies?.enabled === true && list.length > 1) {
+    throw new ValidationError(
+      `networkPolicies.enabled must be false with more than one workspace, got true with ${list.length} workspaces: the policy set allows the spans of one Rocket.Chat release; leave networkPolicies off, or use one workspace`,
+    );
+  }
+  const tenantOverrides: Record<string, TenantLimits> = { ...props.tempo?.tenantOverrides };
+  for (const w of list) {
+    const limits = given[w.index].limits;
+    if (limits === undefined) continue;
+    if (tenantOverrides[w.tenant] !== undefined) {
+      throw new ValidationError(
+        `tempo.tenantOverrides.${w.tenant} must be unset, got ${describeValue(tenantOverrides[w.tenant])}: workspaces[${w.index}].limits sets the limits of tenant ${describeValue(w.tenant)}`,
+      );
+    }
+    tenantOverrides[w.tenant] = limits;
+  }
+  return {
+    list,
+    tempoTenants,
+    tenantOverrides,
+    defaultTenant,
+    reportingLimits<T>(build: () => T): T {
+      try {
+        return build();
+      } catch (error) {
+        if (!(error instanceof ValidationError)) throw error;
+        // Tempo names a tenant's limits `tenantOverrides.<tenant>`; longest ids first ("a.b" before "a").
+        const owners = list.filter((w) => given[w.index].limits !== undefined).sort((a, b) => b.tenant.length - a.tenant.length);
+        const owner = owners.find((w) => error.message.startsWith(`tempo.tenantOverrides.${w.tenant}.`));
+        if (!owner) throw error;
+        throw new ValidationError(error.message.replace(/^tempo\./, '').split(`tenantOverrides.${owner.tenant}.`).join(`workspaces[${owner.index}].limits.`));
+      }
+    },
+  };
 }
 
 /** Runs `build`, reporting its validation errors under `prop` (`retention` → `tempo.retention`). */

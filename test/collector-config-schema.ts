@@ -1,4 +1,4 @@
-import { KeyTree } from './tempo-config-schema';
+import { KeyTree, checkKeys } from './tempo-config-schema';
 
 /**
  * The collector config keys this project may emit, transcribed from
@@ -56,8 +56,19 @@ export const COLLECTOR_KEYS: KeyTree = {
       timeout: 'duration',
       sending_queue: { enabled: 'bool', num_consumers: 'int', queue_size: 'int', storage: 'string' },
       retry_on_failure: { enabled: 'bool', initial_interval: 'duration', max_interval: 'duration', max_elapsed_time: 'duration' },
+      // configgrpc.ClientConfig `headers` (configopaque.MapList: a map of header names to values).
+      headers: { '*': 'string' },
     },
     debug: { verbosity: 'string' },
+  },
+  // contrib connector/routingconnector config.go: Config{error_mode, default_pipelines, table},
+  // RoutingTableItem{context, statement, condition, pipelines}; `match_once` was removed in 0.120.
+  connectors: {
+    routing: {
+      error_mode: 'string',
+      default_pipelines: 'string',
+      table: [{ context: 'string', condition: 'string', statement: 'string', pipelines: 'string' }],
+    },
   },
   service: {
     extensions: 'string',
@@ -75,3 +86,34 @@ export const REMOVED_OR_DEPRECATED: Record<'receivers' | 'processors' | 'exporte
   processors: ['k8sattributes', 'resourcedetection', 'spanmetrics'],
   exporters: ['logging', 'otlp', 'otlphttp', 'loadbalancing'],
 };
+
+/** component.ID / pipeline.ID name rule at 0.158.0 (component/identifiable.go `nameRegexp`). */
+const ID_NAME = /^[^\p{Z}\p{C}\p{S}]+$/u;
+const SECTIONS = ['extensions', 'receivers', 'processors', 'exporters', 'connectors'] as const;
+
+/**
+ * Like `checkKeys(config, COLLECTOR_KEYS)`, for configs with several components of one type:
+ * component ids are `type[/name]` and pipeline ids `signal[/name]`, so each is checked against the
+ * tree of its type (or signal), and each name against the collector's rule for names.
+ */
+export function checkCollectorKeys(config: Record<string, any>): string[] {
+  const problems: string[] = [];
+  const checkId = (at: string, id: string, tree: KeyTree, value: unknown) => {
+    const [type, name, ...rest] = id.split('/');
+    if (rest.length || (name !== undefined && !ID_NAME.test(name))) problems.push(`${at}: not a valid id`);
+    const sub = tree[type];
+    if (sub === undefined) problems.push(`${at}: unknown key`);
+    else problems.push(...checkKeys(value, sub, at));
+  };
+  for (const key of Object.keys(config)) {
+    if (key !== 'service' && !(SECTIONS as readonly string[]).includes(key)) problems.push(`${key}: unknown key`);
+  }
+  for (const section of SECTIONS) {
+    for (const [id, value] of Object.entries(config[section] ?? {})) checkId(`${section}.${id}`, id, COLLECTOR_KEYS[section] as KeyTree, value);
+  }
+  const { pipelines, ...service } = config.service ?? {};
+  problems.push(...checkKeys({ service }, { service: COLLECTOR_KEYS.service } as KeyTree));
+  const pipelineTree = (COLLECTOR_KEYS.service as KeyTree).pipelines as KeyTree;
+  for (const [id, pipeline] of Object.entries(pipelines ?? {})) checkId(`service.pipelines.${id}`, id, pipelineTree, pipeline);
+  return problems;
+}

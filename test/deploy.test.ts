@@ -15,6 +15,8 @@ function writeManifest(dir: string, name: string, props: Partial<TracingStackPro
   return file;
 }
 
+const WORKSPACES: Partial<TracingStackProps> = { workspaces: [{ namespace: 'chat-a' }, { namespace: 'chat-b' }], tempo: { metricsGenerator: { enabled: false } } };
+
 test('deploy script: every harness check passes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-deploy-'));
   try {
@@ -33,6 +35,8 @@ test('deploy script: every harness check passes', () => {
           scalable: { kafka: { address: 'kafka.kafka.svc:9092' } },
         },
       }),
+      MANIFEST_WORKSPACES: writeManifest(dir, 'workspaces', WORKSPACES),
+      MANIFEST_WORKSPACES_DEFAULT: writeManifest(dir, 'workspaces-default', { ...WORKSPACES, defaultTenant: 'operations' }),
       VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });

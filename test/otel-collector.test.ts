@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { OtelCollector, OtelCollectorProps, TracingStackProps, ValidationError } from '../src';
 import { NAME_RULES, assertNotRewritten, rocketChatSpanStatements } from '../src/collector/_rocketchat';
-import { COLLECTOR_KEYS, REMOVED_OR_DEPRECATED } from './collector-config-schema';
+import { COLLECTOR_KEYS, REMOVED_OR_DEPRECATED, checkCollectorKeys } from './collector-config-schema';
 import { checkKeys } from './tempo-config-schema';
 import { K8sObject, findObject, synthStack } from './util';
 import { validateObjects } from './validate-objects';
@@ -354,5 +354,142 @@ describe('collector bad input fails at synth time naming the prop', () => {
   test('the chart reports collector errors under "collector." and Tempo errors under "tempo."', () => {
     expect(() => synthStack({ collector: { replicas: 3 } })).toThrow(/^collector\.replicas must be 1 with tail sampling/);
     expect(() => synthStack({ tempo: { receivers: { otlpGrpc: false } } })).toThrow(/^tempo\.otlpGrpcEndpoint is not available: receivers\.otlpGrpc is disabled/);
+  });
+});
+
+describe('collector tenant routing', () => {
+  const TENANTS = [
+    { id: 'team-a', namespaces: ['chat-a'] },
+    { id: 'team-b', namespaces: ['chat-b', 'chat-b-staging'] },
+  ];
+  const build = (props: Partial<OtelCollectorProps>) => new OtelCollector(Testing.chart(), 'Collector', { traceBackend: BACKEND, tenants: TENANTS, ...props });
+  const gateway = build({});
+  const config = parse(gateway.configYaml);
+
+  /** Every component a pipeline names is defined (connectors on both ends), and every defined one is used. */
+  function expectWired(c: any): void {
+    const pipelines = Object.values(c.service.pipelines) as any[];
+    const defined = (kind: string) => Object.keys(c[kind] ?? {});
+    for (const p of pipelines) {
+      for (const r of p.receivers) expect([...defined('receivers'), ...defined('connectors')]).toContain(r);
+      for (const x of p.processors ?? []) expect(defined('processors')).toContain(x);
+      for (const e of p.exporters) expect([...defined('exporters'), ...defined('connectors')]).toContain(e);
+    }
+    for (const connector of defined('connectors')) {
+      expect(pipelines.some((p) => p.exporters.includes(connector))).toBe(true);
+      expect(pipelines.some((p) => p.receivers.includes(connector))).toBe(true);
+    }
+    const used = (kind: 'processors' | 'exporters') => new Set(pipelines.flatMap((p) => p[kind] ?? []));
+    expect(defined('processors').sort()).toEqual([...used('processors')].sort());
+    expect(defined('exporters').sort()).toEqual([...used('exporters')].filter((e) => !defined('connectors').includes(e as string)).sort());
+  }
+
+  test('the config holds only keys and component ids the pinned collector accepts, every component wired', () => {
+    expect(checkCollectorKeys(config)).toEqual([]);
+    expectWired(config);
+  });
+
+  test('the ingest pipeline samples whole traces, then hands them to the router; each tenant pipeline batches and exports', () => {
+    expect(config.service.pipelines.traces).toEqual({
+      receivers: ['otlp', 'jaeger', 'zipkin'],
+      processors: ['memory_limiter', 'resource/namespace-from-pod', 'k8s_attributes', 'transform', 'tail_sampling'],
+      exporters: ['routing'],
+    });
+    expect(config.service.pipelines['traces/tenant-team-a']).toEqual({ receivers: ['routing'], processors: ['batch'], exporters: ['otlp_grpc/team-a'] });
+    expect(config.service.pipelines['traces/tenant-team-b']).toEqual({ receivers: ['routing'], processors: ['batch'], exporters: ['otlp_grpc/team-b'] });
+  });
+
+  test('one route per namespace, by the resource attribute k8s.namespace.name; no default tenant drops and counts the rest', () => {
+    expect(config.connectors.routing).toEqual({
+      error_mode: 'ignore',
+      default_pipelines: ['traces/unrouted'],
+      table: [
+        { context: 'resource', condition: 'attributes["k8s.namespace.name"] == "chat-a"', pipelines: ['traces/tenant-team-a'] },
+        { context: 'resource', condition: 'attributes["k8s.namespace.name"] == "chat-b"', pipelines: ['traces/tenant-team-b'] },
+        { context: 'resource', condition: 'attributes["k8s.namespace.name"] == "chat-b-staging"', pipelines: ['traces/tenant-team-b'] },
+      ],
+    });
+    expect(config.service.pipelines['traces/unrouted']).toEqual({ receivers: ['routing'], exporters: ['debug/unrouted'] });
+    expect(config.exporters['debug/unrouted']).toEqual({ verbosity: 'basic' });
+    expect(gateway.unroutedExporter).toBe('debug/unrouted');
+    expect(gateway.tenants).toEqual(TENANTS);
+  });
+
+  test("each tenant's exporter is the backend exporter plus its X-Scope-OrgID header", () => {
+    const plain = parse(new OtelCollector(Testing.chart(), 'Collector', { traceBackend: BACKEND }).configYaml).exporters.otlp_grpc;
+    for (const tenant of ['team-a', 'team-b']) expect(config.exporters[`otlp_grpc/${tenant}`]).toEqual({ ...plain, headers: { 'X-Scope-OrgID': tenant } });
+    expect(gateway.configYaml).not.toMatch(/[&*]a\d/);
+  });
+
+  test('the namespace comes from the sending pod alone: the sender\'s own value is deleted, pods matched by connection', () => {
+    expect(config.processors['resource/namespace-from-pod']).toEqual({ attributes: [{ key: 'k8s.namespace.name', action: 'delete' }] });
+    expect(config.processors.k8s_attributes.pod_association).toEqual([{ sources: [{ from: 'connection' }] }]);
+  });
+
+  test('a default tenant among the tenants takes the unrouted spans; another one gets its own exporter', () => {
+    const among = parse(build({ defaultTenant: 'team-a' }).configYaml);
+    expect(among.connectors.routing.default_pipelines).toEqual(['traces/tenant-team-a']);
+    expect(Object.keys(among.exporters)).toEqual(['otlp_grpc/team-a', 'otlp_grpc/team-b']);
+    expect(among.service.pipelines['traces/unrouted']).toBeUndefined();
+    const own = build({ defaultTenant: 'shared' });
+    const ownConfig = parse(own.configYaml);
+    expect(ownConfig.connectors.routing.default_pipelines).toEqual(['traces/tenant-shared']);
+    expect(ownConfig.exporters['otlp_grpc/shared'].headers).toEqual({ 'X-Scope-OrgID': 'shared' });
+    expect(own.unroutedExporter).toBeUndefined();
+    expect(checkCollectorKeys(ownConfig)).toEqual([]);
+    expectWired(ownConfig);
+  });
+
+  test('with the debug exporter and a persistent queue: debug beside the router, every tenant queue on file_storage', () => {
+    const c = parse(build({ debugExporter: true, persistentQueue: { enabled: true } }).configYaml);
+    expect(c.service.pipelines.traces.exporters).toEqual(['routing', 'debug']);
+    for (const tenant of ['team-a', 'team-b']) expect(c.exporters[`otlp_grpc/${tenant}`].sending_queue.storage).toBe('file_storage');
+    expect(checkCollectorKeys(c)).toEqual([]);
+    expectWired(c);
+  });
+
+  test('agentGateway: agents find the namespace and forward by trace id; samplers sample, then route', () => {
+    const collector = build({ topology: 'agentGateway' });
+    const agent = parse(collector.configYaml);
+    const sampler = parse(collector.samplerConfigYaml!);
+    expect(agent.connectors).toBeUndefined();
+    expect(Object.keys(agent.exporters)).toEqual(['load_balancing']);
+    expect(agent.service.pipelines.traces.processors).toEqual(['memory_limiter', 'resource/namespace-from-pod', 'k8s_attributes', 'transform', 'batch']);
+    expect(agent.processors.k8s_attributes.pod_association).toEqual([{ sources: [{ from: 'connection' }] }]);
+    expect(sampler.service.pipelines.traces).toEqual({ receivers: ['otlp'], processors: ['memory_limiter', 'tail_sampling'], exporters: ['routing'] });
+    expect(sampler.connectors).toEqual(config.connectors);
+    expect(Object.keys(sampler.exporters)).toEqual(['otlp_grpc/team-a', 'otlp_grpc/team-b', 'debug/unrouted']);
+    // The agents' keys are those of the agentGateway topology, unchanged by tenants (agent-gateway.test.ts).
+    expect(checkCollectorKeys(sampler)).toEqual([]);
+    for (const c of [agent, sampler]) expectWired(c);
+  });
+
+  test('without tenants the config is unchanged (no connector, one exporter, batch in the one pipeline)', () => {
+    const plain = parse(new OtelCollector(Testing.chart(), 'Collector', { traceBackend: BACKEND, tenants: [] }).configYaml);
+    expect(plain.connectors).toBeUndefined();
+    expect(Object.keys(plain.service.pipelines)).toEqual(['traces']);
+    expect(plain.processors['resource/namespace-from-pod']).toBeUndefined();
+  });
+
+  test.each<[string, Partial<OtelCollectorProps>, string]>([
+    [
+      'tenants without Kubernetes attributes',
+      { kubernetesAttributes: false },
+      'tenants needs kubernetesAttributes: true, got kubernetesAttributes: false: spans are routed by k8s.namespace.name, which the Kubernetes attributes processor sets from the sending pod',
+    ],
+    [
+      'a namespace in two tenants',
+      { tenants: [{ id: 'a', namespaces: ['chat'] }, { id: 'b', namespaces: ['chat'] }] },
+      'tenants[1].namespaces[0] repeats "chat", already a namespace of tenants[0] ("a"): a namespace belongs to one tenant, or its spans would reach both',
+    ],
+    ['a repeated tenant', { tenants: [{ id: 'a', namespaces: ['x'] }, { id: 'a', namespaces: ['y'] }] }, 'tenants[1].id repeats "a" (tenants[0].id); list each tenant once with all its namespaces'],
+    ['a tenant id with "|"', { tenants: [{ id: 'a|b', namespaces: ['x'] }] }, 'tenants[0].id must be a tenant id (lowercase letters, digits, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters), got "a|b"'],
+    ['a tenant without namespaces', { tenants: [{ id: 'a', namespaces: [] }] }, 'tenants[0].namespaces must be a non-empty list of namespaces, got []'],
+    ['a namespace that is no namespace', { tenants: [{ id: 'a', namespaces: ['Chat'] }] }, 'tenants[0].namespaces[0] must be an RFC 1123 label (lowercase letters, digits and "-", starting and ending alphanumeric, at most 63 characters), got "Chat"'],
+    ['a default tenant without tenants', { tenants: undefined, defaultTenant: 'a' }, 'defaultTenant needs tenants, got "a" without any: with no tenant routing there is no tenant to default to'],
+    ['a default tenant with "*"', { defaultTenant: '*' }, 'defaultTenant must be a tenant id (lowercase letters, digits, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters), got "*"'],
+  ])('refused: %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(ValidationError);
+    expect(() => build(props)).toThrow(message);
   });
 });

@@ -273,8 +273,12 @@ describe('scalable profile options', () => {
   });
 
   test('multitenancy is one setting of the shared file, so every component agrees', () => {
-    const { objects } = synth(scalableTempo('3.0.3', { tenants: ['team-a'] }));
+    const chart = Testing.chart();
+    new TempoStack(chart, 'Tempo', { ...scalableTempo('3.0.3'), namespace: 'monitoring', tenants: ['team-a'] });
+    const objects = Testing.synth(chart) as K8sObject[];
     expect(parse(findObject(objects, 'ConfigMap', 'tempo-config').data['tempo.yaml']).multitenancy_enabled).toBe(true);
+    // Every workload mounts that one file.
+    expect(workloadsOf(objects).every((w) => w.spec.template.spec.volumes.find((v: any) => v.name === 'config').configMap.name === 'tempo-config')).toBe(true);
   });
 });
 

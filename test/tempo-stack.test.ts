@@ -2,7 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { TempoStack, TempoStorage, TracingStackProps } from '../src';
 import { ALL_RECEIVERS, STORAGES } from './fixtures';
 import { OVERRIDES_FILE_KEYS, TEMPO_KEYS, checkKeys } from './tempo-config-schema';
-import { findObject, synthStack, tempoContainer, tempoFiles } from './util';
+import { K8sObject, findObject, synthStack, tempoContainer, tempoFiles } from './util';
 import { validateObjects } from './validate-objects';
 
 describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
@@ -96,7 +96,10 @@ describe.each(['3.0.3', '2.10.8'])('Tempo %s', (version) => {
 
     test('multitenancy follows tenants; their overrides are keyed by tenant id', () => {
       expect(config.multitenancy_enabled).toBe(false);
-      const multi = tempoFiles(synthStack({ tempo: { version, tenants: ['team-a', 'team-b'], tenantOverrides: { 'team-b': { maxTracesPerUser: 30000 }, '*': {} } } }));
+      // TracingStack takes its tenants from workspaces: the construct alone here.
+      const chart = new Chart(Testing.app(), 'tenants', { namespace: 'monitoring' });
+      new TempoStack(chart, 'Tempo', { version, tenants: ['team-a', 'team-b'], tenantOverrides: { 'team-b': { maxTracesPerUser: 30000 }, '*': {} } });
+      const multi = tempoFiles(Testing.synth(chart) as K8sObject[]);
       expect(multi.config.multitenancy_enabled).toBe(true);
       expect(Object.keys(multi.overrides.overrides)).toEqual(['*', 'team-b']);
       expect(multi.overrides.overrides['team-b'].ingestion.max_traces_per_user).toBe(30000);

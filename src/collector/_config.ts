@@ -18,8 +18,34 @@ export const COMPONENTS = {
     batch: 'batch',
   },
   exporters: { otlpGrpc: 'otlp_grpc', loadBalancing: 'load_balancing', debug: 'debug' },
+  connectors: { routing: 'routing' },
   extensions: { healthCheck: 'health_check', fileStorage: 'file_storage' },
 } as const;
+
+/** The header Tempo reads the tenant of a request from (dskit `user.OrgIDHeaderName`). */
+export const TENANT_HEADER = 'X-Scope-OrgID';
+
+/** The resource attribute spans are routed to tenants by, set by the Kubernetes attributes processor. */
+export const NAMESPACE_ATTRIBUTE = 'k8s.namespace.name';
+
+/** Component and pipeline ids of tenant routing (`type/name`; names may hold any tenant id character). */
+export const TENANT_ROUTING = {
+  /** The pipeline that receives, samples and hands every span to the routing connector. */
+  ingestPipeline: 'traces',
+  /** Exports one tenant's spans to the backend with its X-Scope-OrgID header. */
+  exporter: (tenant: string) => `${COMPONENTS.exporters.otlpGrpc}/${tenant}`,
+  pipeline: (tenant: string) => `traces/tenant-${tenant}`,
+  /** Spans from no tenant's namespace when there is no default tenant: counted, logged, dropped. */
+  unroutedPipeline: 'traces/unrouted',
+  unroutedExporter: `${COMPONENTS.exporters.debug}/unrouted`,
+  /** Deletes a sender's own k8s.namespace.name before the Kubernetes attributes processor sets it. */
+  namespaceReset: `${COMPONENTS.processors.resource}/namespace-from-pod`,
+} as const;
+
+/** An OTTL condition (resource context) true for spans sent from `namespace`. */
+export function namespaceCondition(namespace: string): string {
+  return `attributes[${JSON.stringify(NAMESPACE_ATTRIBUTE)}] == ${JSON.stringify(namespace)}`;
+}
 
 /** The pod IP, from the downward API: listeners bind to it, not to localhost or 0.0.0.0. */
 export const POD_IP_ENV = 'MY_POD_IP';
@@ -51,11 +77,28 @@ type Policy =
     };
   };
 
+/** A `traces` pipeline: receivers (or connectors), processors in order, exporters (or connectors). */
+export interface TracesPipeline {
+  readonly receivers: readonly string[];
+  readonly processors?: readonly string[];
+  readonly exporters: readonly string[];
+}
+
+/** The contrib `routing` connector (connector/routingconnector config.go): first matching route wins. */
+export interface RoutingConnectorConfig {
+  /** `ignore`: a condition that fails to evaluate sends the data to `default_pipelines`. */
+  readonly error_mode: 'ignore';
+  readonly default_pipelines: readonly string[];
+  readonly table: readonly { readonly context: 'resource'; readonly condition: string; readonly pipelines: readonly string[] }[];
+}
+
 export interface CollectorConfig {
   readonly extensions: Readonly<Record<string, unknown>>;
   readonly receivers: Readonly<Record<string, unknown>>;
   readonly processors: Readonly<Record<string, unknown>>;
   readonly exporters: Readonly<Record<string, unknown>>;
+  /** Only with tenant routing. */
+  readonly connectors?: { readonly routing: RoutingConnectorConfig };
   readonly service: {
     readonly extensions: readonly string[];
     readonly telemetry: {
@@ -65,9 +108,8 @@ export interface CollectorConfig {
         readonly readers: readonly { readonly pull: { readonly exporter: { readonly prometheus: { readonly host: string; readonly port: number } } } }[];
       };
     };
-    readonly pipelines: {
-      readonly traces: { readonly receivers: readonly string[]; readonly processors: readonly string[]; readonly exporters: readonly string[] };
-    };
+    /** `traces`, and with tenant routing one pipeline per tenant behind it. */
+    readonly pipelines: Readonly<Record<string, TracesPipeline>>;
   };
 }
 
@@ -85,6 +127,14 @@ export type ResolvedSampling =
   | { readonly type: 'head'; readonly percentage: number }
   | { readonly type: 'none' };
 
+/** Spans routed to Tempo tenants by the namespace that sent them. */
+export interface TenantRouting {
+  /** Each tenant and the namespaces whose spans it receives; a namespace belongs to one tenant. */
+  readonly tenants: readonly { readonly id: string; readonly namespaces: readonly string[] }[];
+  /** Tenant of spans from no listed namespace; without one they are counted and dropped. */
+  readonly defaultTenant?: string;
+}
+
 export interface CollectorConfigInput {
   readonly receivers: readonly CollectorReceiverName[];
   /** memory_limiter thresholds, derived from the container memory limit. */
@@ -92,6 +142,11 @@ export interface CollectorConfigInput {
   readonly k8sAttributes: boolean;
   /** Only the pods of the node named by this environment variable (a DaemonSet agent). */
   readonly k8sAttributesNodeEnv?: string;
+  /**
+   * Spans carry a namespace only the cluster vouches for: the sender's own k8s.namespace.name is
+   * deleted and the pod is found by the connection's address alone (tenant routing trusts it).
+   */
+  readonly k8sNamespaceFromConnection?: boolean;
   /** Resource attributes inserted when absent (never overwritten). */
   readonly resourceAttributes: Readonly<Record<string, string>>;
   readonly rocketChat?: RocketChatHygiene;
@@ -107,6 +162,8 @@ export interface CollectorConfigInput {
     readonly queueSize: number;
     /** Verify the backend's certificate with this CA file; plaintext without it. */
     readonly caFile?: string;
+    /** One exporter per tenant behind a routing connector, instead of one exporter. */
+    readonly tenantRouting?: TenantRouting;
   };
   /** Serve every TCP receiver over TLS with the certificate under TLS_PATHS.serverDir. */
   readonly receiverTls: boolean;
@@ -158,6 +215,11 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
     // First: refuse data before the process runs out of memory.
     [P.memoryLimiter, { check_interval: '1s', limit_mib: input.memoryLimiter.limitMib, spike_limit_mib: input.memoryLimiter.spikeLimitMib }],
   ];
+  if (input.k8sNamespaceFromConnection) {
+    // The Kubernetes attributes processor never overwrites an attribute the sender set
+    // (setResourceAttribute): without this, a pod could claim another namespace, and its tenant.
+    processors.push([TENANT_ROUTING.namespaceReset, { attributes: [{ key: NAMESPACE_ATTRIBUTE, action: 'delete' }] }]);
+  }
   if (input.k8sAttributes) {
     processors.push([
       P.k8sAttributes,
@@ -170,12 +232,15 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
         // An agent only ever sees pods of its own node: watching only those keeps its cache small.
         ...(input.k8sAttributesNodeEnv ? { filter: { node_from_env_var: input.k8sAttributesNodeEnv } } : {}),
         // Rocket.Chat's SDK sends no pod identity: match by the sender's pod IP. The uid and IP
-        // resource attributes come first for senders that do set them (e.g. via the downward API).
-        pod_association: [
-          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
-          { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
-          { sources: [{ from: 'connection' }] },
-        ],
+        // resource attributes come first for senders that do set them (e.g. via the downward API),
+        // unless the namespace decides a tenant: a sender could name another namespace's pod.
+        pod_association: input.k8sNamespaceFromConnection
+          ? [{ sources: [{ from: 'connection' }] }]
+          : [
+            { sources: [{ from: 'resource_attribute', name: 'k8s.pod.uid' }] },
+            { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
+            { sources: [{ from: 'connection' }] },
+          ],
       },
     ]);
   }
@@ -200,11 +265,16 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
   } else if (s.type === 'head') {
     processors.push([P.probabilisticSampler, { sampling_percentage: s.percentage }]);
   }
-  // Last: batch what survived.
-  processors.push([P.batch, { timeout: '1s', send_batch_size: 1024, send_batch_max_size: 2048 }]);
+  // Last: batch what survived. With tenant routing each tenant's pipeline batches its own spans,
+  // so its exporter sends full batches; the ingest pipeline hands spans to the router unbatched.
+  const batch = { timeout: '1s', send_batch_size: 1024, send_batch_max_size: 2048 };
+  const routing = input.exporter.tenantRouting;
+  if (routing && input.exporter.loadBalancing) throw new Error('tenant routing happens where spans are exported to the backend, not in front of a load-balancing exporter');
+  if (!routing) processors.push([P.batch, batch]);
 
   const E = COMPONENTS.exporters;
-  const otlp = {
+  // A fresh object for each exporter: shared objects would serialise as YAML aliases.
+  const otlp = () => ({
     // Plaintext only when the backend has no TLS. The CA is read at start: a new CA needs a restart.
     tls: input.exporter.caFile ? { ca_file: input.exporter.caFile } : { insecure: true },
     compression: 'gzip',
@@ -218,21 +288,28 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
     // With a persistent queue, batches wait on disk for the backend however long it is away
     // (0 = retry without a time limit); in memory, they are given up after 5 minutes.
     retry_on_failure: { enabled: true, initial_interval: '5s', max_interval: '30s', max_elapsed_time: input.exporter.persistentQueueDir ? '0s' : '300s' },
-  };
+  });
   const lb = input.exporter.loadBalancing;
-  const exporters: Record<string, unknown> = lb
-    ? {
-      [E.loadBalancing]: {
-        // Every span of a trace goes to the same sampler, which can then decide on the whole trace.
-        routing_key: 'traceID',
-        // The per-sampler otlp_grpc exporter; its endpoint is each resolved sampler.
-        protocol: { otlp: otlp },
-        // Pod hostnames (<pod>.<service>.<namespace>) rather than IPs: a restarted sampler keeps
-        // its place in the hash ring, and TLS verifies a name.
-        resolver: { k8s: { service: lb.service, ports: [lb.port], timeout: '1m', return_hostnames: true } },
-      },
+  const exporters: Record<string, unknown> = {};
+  if (routing) {
+    // One exporter per tenant, each with the backend exporter's settings and its tenant's header.
+    for (const tenant of routedTenants(routing)) {
+      exporters[TENANT_ROUTING.exporter(tenant)] = { endpoint: input.exporter.endpoint, ...otlp(), headers: { [TENANT_HEADER]: tenant } };
     }
-    : { [E.otlpGrpc]: { endpoint: input.exporter.endpoint, ...otlp } };
+    if (routing.defaultTenant === undefined) exporters[TENANT_ROUTING.unroutedExporter] = { verbosity: 'basic' };
+  } else if (lb) {
+    exporters[E.loadBalancing] = {
+      // Every span of a trace goes to the same sampler, which can then decide on the whole trace.
+      routing_key: 'traceID',
+      // The per-sampler otlp_grpc exporter; its endpoint is each resolved sampler.
+      protocol: { otlp: otlp() },
+      // Pod hostnames (<pod>.<service>.<namespace>) rather than IPs: a restarted sampler keeps
+      // its place in the hash ring, and TLS verifies a name.
+      resolver: { k8s: { service: lb.service, ports: [lb.port], timeout: '1m', return_hostnames: true } },
+    };
+  } else {
+    exporters[E.otlpGrpc] = { endpoint: input.exporter.endpoint, ...otlp() };
+  }
   if (input.debugExporter) exporters[E.debug] = { verbosity: 'basic' };
 
   const X = COMPONENTS.extensions;
@@ -240,22 +317,51 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
   if (input.exporter.persistentQueueDir) extensions[X.fileStorage] = { directory: input.exporter.persistentQueueDir };
 
   const receivers = receiversConfig(input.receivers, input.receiverTls);
+  const ingest: TracesPipeline = { receivers: Object.keys(receivers), processors: processors.map(([name]) => name), exporters: Object.keys(exporters) };
+  const pipelines: Record<string, TracesPipeline> = { [TENANT_ROUTING.ingestPipeline]: ingest };
+  let connectors: CollectorConfig['connectors'];
+  if (routing) {
+    const router = COMPONENTS.connectors.routing;
+    const fallback = routing.defaultTenant === undefined ? TENANT_ROUTING.unroutedPipeline : TENANT_ROUTING.pipeline(routing.defaultTenant);
+    connectors = {
+      [router]: {
+        error_mode: 'ignore',
+        default_pipelines: [fallback],
+        // One route per namespace; a namespace belongs to one tenant, so at most one matches.
+        table: routing.tenants.flatMap((t) =>
+          t.namespaces.map((namespace) => ({ context: 'resource' as const, condition: namespaceCondition(namespace), pipelines: [TENANT_ROUTING.pipeline(t.id)] })),
+        ),
+      },
+    };
+    // Sampling decides in the ingest pipeline, on whole traces, before the router splits them by tenant.
+    pipelines[TENANT_ROUTING.ingestPipeline] = { ...ingest, exporters: [router, ...(input.debugExporter ? [E.debug] : [])] };
+    for (const tenant of routedTenants(routing)) {
+      pipelines[TENANT_ROUTING.pipeline(tenant)] = { receivers: [router], processors: [P.batch], exporters: [TENANT_ROUTING.exporter(tenant)] };
+    }
+    if (routing.defaultTenant === undefined) pipelines[TENANT_ROUTING.unroutedPipeline] = { receivers: [router], exporters: [TENANT_ROUTING.unroutedExporter] };
+    processors.push([P.batch, batch]);
+  }
   return {
     extensions,
     receivers,
     processors: Object.fromEntries(processors),
     exporters,
+    ...(connectors ? { connectors } : {}),
     service: {
       extensions: Object.keys(extensions),
       telemetry: {
         logs: { level: input.logLevel, encoding: 'json' },
         metrics: { level: 'normal', readers: [{ pull: { exporter: { prometheus: { host: POD_IP, port: METRICS_PORT.port } } } }] },
       },
-      pipelines: {
-        traces: { receivers: Object.keys(receivers), processors: processors.map(([name]) => name), exporters: Object.keys(exporters) },
-      },
+      pipelines,
     },
   };
+}
+
+/** Every tenant that gets an exporter: the listed ones, then a default tenant outside them. */
+function routedTenants(routing: TenantRouting): string[] {
+  const ids = routing.tenants.map((t) => t.id);
+  return routing.defaultTenant === undefined || ids.includes(routing.defaultTenant) ? ids : [...ids, routing.defaultTenant];
 }
 
 function prune<T extends object>(o: T): Partial<T> {

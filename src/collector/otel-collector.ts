@@ -2,7 +2,7 @@ import { Chart, JsonPatch, Yaml } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { DEFAULT_NAMESPACE, LOG_LEVELS, LogLevel, serviceHost } from '../common/defaults';
-import { ValidationError, checkOneOf, invalidProp, optionalBoolean } from '../common/errors';
+import { ValidationError, checkOneOf, describeValue, invalidProp, optionalBoolean } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { COLLECTOR_VERSION, IMAGES, imageRef } from '../common/images';
 import { selectorLabels, standardLabels } from '../common/labels';
@@ -11,7 +11,7 @@ import { ContainerResources, DEFAULT_RESOURCES, resolveResources, toResourceRequ
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { ServiceMonitorOptions, addServiceMonitor, resolveServiceMonitor } from '../common/service-monitor';
 import { quantityToBytes } from '../common/units';
-import { POD_IP_ENV, ResolvedSampling, TLS_PATHS, buildCollectorConfig } from './_config';
+import { NAMESPACE_ATTRIBUTE, POD_IP_ENV, ResolvedSampling, TENANT_ROUTING, TLS_PATHS, TenantRouting, buildCollectorConfig } from './_config';
 import { Certificate } from '../../imports/cert-manager.io';
 import { CA_KEY, ServerTlsOptions, TrustedCa, addServerCertificate, caVolume, resolveServerTls, resolveTrustedCa, serviceDnsNames } from '../common/tls';
 import { CollectorReceiverName, DEFAULT_RECEIVERS, HEALTH_PORT, METRICS_PORT, RECEIVER_PORTS } from './_ports';
@@ -101,6 +101,14 @@ export interface PersistentQueueOptions {
   readonly storageClassName?: string;
 }
 
+/** A Tempo tenant and the namespaces whose spans it receives. */
+export interface CollectorTenant {
+  /** Tenant id, sent to the trace backend as the `X-Scope-OrgID` header. */
+  readonly id: string;
+  /** Namespaces whose pods' spans go to this tenant; a namespace belongs to one tenant. */
+  readonly namespaces: readonly string[];
+}
+
 /** Where the collector's work runs: one tier, or node agents in front of trace-aware samplers. */
 export type CollectorTopology = 'gateway' | 'agentGateway';
 
@@ -173,6 +181,24 @@ export interface OtelCollectorProps {
    * @default true
    */
   readonly kubernetesAttributes?: boolean;
+  /**
+   * Route spans to tenants of the trace backend by the namespace of the pod that sent them:
+   * `k8s.namespace.name`, which the Kubernetes attributes processor sets from the sending pod,
+   * found by the connection's address (a sender's own value is deleted first, so a pod cannot
+   * claim another namespace). Each tenant's spans are exported with its id in the
+   * `X-Scope-OrgID` header. Sampling runs before the routing, on whole traces; with
+   * `agentGateway` the agents find the namespace and the samplers route. Needs
+   * `kubernetesAttributes`.
+   * @default [] - no routing: one exporter, no tenant header
+   */
+  readonly tenants?: readonly CollectorTenant[];
+  /**
+   * Tenant of the spans from no tenant's namespace (other namespaces, or senders that cannot be
+   * matched to a pod). One of `tenants` receives them besides its own; another id is exported to
+   * as a tenant of its own.
+   * @default - those spans are dropped: counted by `otelcol_exporter_sent_spans{exporter="debug/unrouted"}` and logged by that exporter
+   */
+  readonly defaultTenant?: string;
   /**
    * `deployment.environment.name` added to spans that lack it.
    * @default - none added
@@ -295,6 +321,15 @@ export class OtelCollector extends Construct {
   public readonly certificate?: Certificate;
   /** Where the collector's work runs. */
   public readonly topology: CollectorTopology;
+  /** The tenants spans are routed to by namespace; empty without tenant routing. */
+  public readonly tenants: readonly CollectorTenant[];
+  /** Tenant of the spans from no tenant's namespace; undefined when they are dropped. */
+  public readonly defaultTenant?: string;
+  /**
+   * The exporter that counts (in `otelcol_exporter_sent_spans`) and logs the spans tenant routing
+   * drops; undefined without tenant routing or with a default tenant.
+   */
+  public readonly unroutedExporter?: string;
   /** The sampler tier's config (`agentGateway`); the agents' is `configYaml`. */
   public readonly samplerConfigYaml?: string;
   /** The cert-manager Certificate of the samplers (`agentGateway` with TLS). */
@@ -351,6 +386,10 @@ export class OtelCollector extends Construct {
     }
     const kubernetesAttributes = optionalBoolean('kubernetesAttributes', props.kubernetesAttributes, true);
     this.kubernetesAttributes = kubernetesAttributes;
+    const tenantRouting = resolveTenants(props.tenants, props.defaultTenant, kubernetesAttributes);
+    this.tenants = tenantRouting?.tenants ?? [];
+    this.defaultTenant = tenantRouting?.defaultTenant;
+    this.unroutedExporter = tenantRouting && tenantRouting.defaultTenant === undefined ? TENANT_ROUTING.unroutedExporter : undefined;
     this.exportEndpoint = exportEndpoint;
     const resourceAttributes: Record<string, string> = {};
     if (props.environment !== undefined) resourceAttributes['deployment.environment.name'] = checkFormat('environment', props.environment, FORMATS.attributeValue);
@@ -407,12 +446,14 @@ export class OtelCollector extends Construct {
       queueSize,
       persistentQueueDir: persistent.enabled ? QUEUE_DIR : undefined,
       caFile: backendCa ? `${TLS_PATHS.backendCaDir}/${CA_KEY}` : undefined,
+      tenantRouting,
     };
     const receivingConfig = buildCollectorConfig({
       receivers: enabledReceivers,
       memoryLimiter: { limitMib, spikeLimitMib },
       k8sAttributes: kubernetesAttributes,
       k8sAttributesNodeEnv: agentGateway ? NODE_NAME_ENV : undefined,
+      k8sNamespaceFromConnection: tenantRouting !== undefined,
       resourceAttributes,
       rocketChat,
       // Agents forward everything; the samplers decide with whole traces.
@@ -776,6 +817,39 @@ function resolveSampling(sampling: CollectorSampling): ResolvedSampling {
     throw new ValidationError('sampling must keep something: keepErrors is false, latencyThresholdMs is 0 and baselinePercentage is 0, so every trace would be dropped');
   }
   return resolved;
+}
+
+function resolveTenants(given: readonly CollectorTenant[] | undefined, defaultTenant: string | undefined, kubernetesAttributes: boolean): TenantRouting | undefined {
+  if (given !== undefined && !Array.isArray(given)) invalidProp('tenants', 'a list of { id, namespaces }', given);
+  if (given === undefined || given.length === 0) {
+    if (defaultTenant !== undefined) throw new ValidationError(`defaultTenant needs tenants, got ${describeValue(defaultTenant)} without any: with no tenant routing there is no tenant to default to`);
+    return undefined;
+  }
+  if (!kubernetesAttributes) {
+    throw new ValidationError(
+      `tenants needs kubernetesAttributes: true, got kubernetesAttributes: false: spans are routed by ${NAMESPACE_ATTRIBUTE}, which the Kubernetes attributes processor sets from the sending pod`,
+    );
+  }
+  const owner = new Map<string, number>();
+  const tenants = given.map((tenant, i) => {
+    const id = checkFormat(`tenants[${i}].id`, tenant?.id, FORMATS.tenantId);
+    const earlier = given.findIndex((t) => t?.id === id);
+    if (earlier !== i) throw new ValidationError(`tenants[${i}].id repeats ${describeValue(id)} (tenants[${earlier}].id); list each tenant once with all its namespaces`);
+    const namespaces = tenant.namespaces;
+    if (!Array.isArray(namespaces) || namespaces.length === 0) invalidProp(`tenants[${i}].namespaces`, 'a non-empty list of namespaces', namespaces);
+    for (const [j, namespace] of namespaces.entries()) {
+      checkFormat(`tenants[${i}].namespaces[${j}]`, namespace, FORMATS.dnsLabel);
+      const other = owner.get(namespace);
+      if (other !== undefined) {
+        throw new ValidationError(
+          `tenants[${i}].namespaces[${j}] repeats ${describeValue(namespace)}, already a namespace of tenants[${other}] (${describeValue(given[other].id)}): a namespace belongs to one tenant, or its spans would reach both`,
+        );
+      }
+      owner.set(namespace, i);
+    }
+    return { id, namespaces: [...namespaces] };
+  });
+  return { tenants, defaultTenant: defaultTenant === undefined ? undefined : checkFormat('defaultTenant', defaultTenant, FORMATS.tenantId) };
 }
 
 function resolveRocketChat(options: RocketChatSpanOptions | undefined): RocketChatHygiene | undefined {

@@ -209,7 +209,7 @@ const tempo = obj(
     limits: optional(limits),
     tenantOverrides: optional(
       record(tenantLimits, {
-        description: 'Limits for single-tenant (every trace, multitenancy being off) or * (re-read by Tempo without a restart).',
+        description: 'Limits for single-tenant (every trace, multitenancy being off) or * (re-read by Tempo without a restart); with workspaces, * only (a workspace sets its own in workspaces[].limits).',
         keys: TENANT_IDS,
       }),
     ),
@@ -313,43 +313,59 @@ const collector = obj(
   { description: 'The gateway OpenTelemetry Collector.' },
 );
 
+/** Rocket.Chat's tracing settings other than where the release is. */
+const rocketChatSettings = {
+  workloads: optional(
+    list(oneOf(ALL_WORKLOADS, { description: 'A workload of the RocketChat chart.' }), {
+      description: `The chart's workloads to trace. Default ${DEFAULT_WORKLOADS.join(', ')}.`,
+      unique: true,
+      minItems: 1,
+    }),
+  ),
+  environment: optional(str({ description: 'deployment.environment.name on every span. Default production.', format: FORMATS.attributeValue })),
+  rocketChatVersion: optional(str({ description: 'Rocket.Chat version, sent as service.version. Default: none.', format: FORMATS.releaseVersion, examples: ['7.13.1'] })),
+  samplingRatio: optional(num({ description: 'Fraction of new traces recorded (parentbased_traceidratio). Default 1.', min: 0, max: 1 })),
+  propagators: optional(
+    list(oneOf(PROPAGATORS, { description: 'A propagation format.' }), { description: 'OTEL_PROPAGATORS. Default tracecontext, baggage.', unique: true, minItems: 1 }),
+  ),
+  resourceAttributes: optional(
+    map(str({ description: 'Attribute value.', format: FORMATS.attributeValue }), {
+      description: 'Extra resource attributes on every span (not service.name, service.version, deployment.environment.name).',
+      keyFormat: FORMATS.attributeKey,
+    }),
+  ),
+  attributeValueLengthLimit: optional(int({ description: 'Longest attribute value exported, in characters. Default 4096.', min: 256, max: 1_048_576 })),
+  protocol: optional(oneOf(['grpc'], { description: 'OTLP protocol; Rocket.Chat speaks gRPC only. Default grpc.' })),
+  instrumentation: optional(
+    obj(
+      {
+        enabled: optional(bool('Emit an OpenTelemetry Operator Instrumentation (inject-sdk). Default false.')),
+        name: optional(str({ description: 'Name of the Instrumentation. Default rocketchat-tracing.', format: FORMATS.dnsSubdomain })),
+      },
+      { description: 'OpenTelemetry Operator delivery.' },
+    ),
+  ),
+  networkPolicies: optional(bool('NetworkPolicies for Rocket.Chat to collector OTLP gRPC (for default-deny namespaces). Default false.')),
+};
+
 const rocketChat = obj(
   {
     namespace: optional(str({ description: 'Namespace Rocket.Chat runs in. Default rocketchat.', format: FORMATS.dnsLabel })),
     releaseName: optional(str({ description: 'Helm release name of the RocketChat chart. Default rocketchat.', format: FORMATS.helmRelease })),
-    workloads: optional(
-      list(oneOf(ALL_WORKLOADS, { description: 'A workload of the RocketChat chart.' }), {
-        description: `The chart's workloads to trace. Default ${DEFAULT_WORKLOADS.join(', ')}.`,
-        unique: true,
-        minItems: 1,
-      }),
-    ),
-    environment: optional(str({ description: 'deployment.environment.name on every span. Default production.', format: FORMATS.attributeValue })),
-    rocketChatVersion: optional(str({ description: 'Rocket.Chat version, sent as service.version. Default: none.', format: FORMATS.releaseVersion, examples: ['7.13.1'] })),
-    samplingRatio: optional(num({ description: 'Fraction of new traces recorded (parentbased_traceidratio). Default 1.', min: 0, max: 1 })),
-    propagators: optional(
-      list(oneOf(PROPAGATORS, { description: 'A propagation format.' }), { description: 'OTEL_PROPAGATORS. Default tracecontext, baggage.', unique: true, minItems: 1 }),
-    ),
-    resourceAttributes: optional(
-      map(str({ description: 'Attribute value.', format: FORMATS.attributeValue }), {
-        description: 'Extra resource attributes on every span (not service.name, service.version, deployment.environment.name).',
-        keyFormat: FORMATS.attributeKey,
-      }),
-    ),
-    attributeValueLengthLimit: optional(int({ description: 'Longest attribute value exported, in characters. Default 4096.', min: 256, max: 1_048_576 })),
-    protocol: optional(oneOf(['grpc'], { description: 'OTLP protocol; Rocket.Chat speaks gRPC only. Default grpc.' })),
-    instrumentation: optional(
-      obj(
-        {
-          enabled: optional(bool('Emit an OpenTelemetry Operator Instrumentation (inject-sdk). Default false.')),
-          name: optional(str({ description: 'Name of the Instrumentation. Default rocketchat-tracing.', format: FORMATS.dnsSubdomain })),
-        },
-        { description: 'OpenTelemetry Operator delivery.' },
-      ),
-    ),
-    networkPolicies: optional(bool('NetworkPolicies for Rocket.Chat to collector OTLP gRPC (for default-deny namespaces). Default false.')),
+    ...rocketChatSettings,
   },
-  { description: "Rocket.Chat's native tracing." },
+  { description: "Rocket.Chat's native tracing, for a stack serving one release (instead of workspaces)." },
+);
+
+const workspace = obj(
+  {
+    namespace: str({ description: "Namespace of the release; its pods' spans go to this workspace's tenant.", format: FORMATS.dnsLabel }),
+    releaseName: optional(str({ description: 'Helm release name of the RocketChat chart there. Default rocketchat.', format: FORMATS.helmRelease })),
+    tenant: optional(str({ description: 'Tempo tenant (X-Scope-OrgID) holding its traces. Default: the namespace.', format: FORMATS.tenantId })),
+    limits: optional(tenantLimits),
+    rocketChat: optional(obj(rocketChatSettings, { description: "The release's tracing settings." })),
+  },
+  { description: 'One Rocket.Chat release, in its own namespace, with its own Tempo tenant.' },
 );
 
 const ratio = (description: string) => optional(num({ description, min: 0, max: 1 }));
@@ -494,6 +510,18 @@ export const tracingConfigSchema = obj(
     tempo: optional(tempo),
     collector: optional(collector),
     rocketChat: optional(rocketChat),
+    workspaces: optional(
+      list(workspace, {
+        description: 'Several Rocket.Chat releases, each in its own namespace with its own Tempo tenant (README "Many workspaces"); instead of rocketChat.',
+        minItems: 1,
+      }),
+    ),
+    defaultTenant: optional(
+      str({
+        description: "With workspaces: the Tempo tenant of spans from no workspace's namespace, other than every workspace's. Default: such spans are dropped and counted (exporter debug/unrouted).",
+        format: FORMATS.tenantId,
+      }),
+    ),
     grafana: optional(grafana),
     networkPolicies: optional(networkPolicies),
     tls,

@@ -20,7 +20,15 @@ export const DASHBOARD_UIDS = { overview: 'rocketchat-tracing', pipeline: 'traci
 export interface DashboardInputs extends MetricSources {
   readonly tempoUid: string;
   readonly prometheusUid: string;
+  /**
+   * With Tempo tenants: the Tempo datasources to choose from (the first is the default), offered by
+   * a datasource variable that the trace panels query.
+   */
+  readonly tempoChoices?: readonly { readonly uid: string; readonly name: string }[];
 }
+
+/** The datasource variable choosing which Tempo datasource (which tenants) the trace panels query. */
+export const TEMPO_VARIABLE = 'tempo';
 
 // Grafana variables and ranges, resolved by Grafana at query time (dashboard JSON is not
 // environment-expanded, so `$` stays as is).
@@ -45,7 +53,7 @@ class PanelIds {
 
 function refs(input: DashboardInputs) {
   const prom: common.DataSourceRef = { type: 'prometheus', uid: input.prometheusUid };
-  const traces: common.DataSourceRef = { type: 'tempo', uid: input.tempoUid };
+  const traces: common.DataSourceRef = { type: 'tempo', uid: input.tempoChoices ? `\${${TEMPO_VARIABLE}}` : input.tempoUid };
   const promQuery = (refId: string, expr: string, legend: string) =>
     new prometheus.DataqueryBuilder().refId(refId).datasource(prom).expr(expr).legendFormat(legend).range();
   const instant = (refId: string, expr: string, format: prometheus.PromQueryFormat) =>
@@ -126,7 +134,21 @@ function overview(input: DashboardInputs): dashboard.Dashboard {
   const serviceGraphFilter: Matcher[] = [['server', '=~', SERVICE]];
   const p = (q: number) => `p${Math.round(q * 100)}`;
 
-  return new dashboard.DashboardBuilder('Rocket.Chat tracing')
+  const builder = new dashboard.DashboardBuilder('Rocket.Chat tracing');
+  if (input.tempoChoices) {
+    const [first] = input.tempoChoices;
+    // Grafana offers the Tempo datasources whose name the regex matches: exactly this stack's.
+    const names = input.tempoChoices.map((c) => c.name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+    builder.withVariable(
+      new dashboard.DatasourceVariableBuilder(TEMPO_VARIABLE)
+        .label('Traces')
+        .description('The Tempo datasource the trace panels query: one tenant, or all of them.')
+        .type('tempo')
+        .regex(`/^(${names.join('|')})$/`)
+        .current({ text: first.name, value: first.uid }),
+    );
+  }
+  return builder
     .uid(DASHBOARD_UIDS.overview)
     .description('Requests, errors and latency of Rocket.Chat services from Tempo span metrics, with trace search and the service graph.')
     .tags(['rocketchat', 'tracing', 'tempo'])

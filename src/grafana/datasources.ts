@@ -1,12 +1,18 @@
-/** The Tempo datasource, always provisioned by the integration. */
+/**
+ * The Tempo datasource, always provisioned by the integration. With Tempo tenants it queries all
+ * of them (`X-Scope-OrgID: a|b|…`, Tempo's cross-tenant query), and each tenant gets a datasource
+ * of its own: uid `<uid>-<tenant>`, name `<name> (<tenant>)`.
+ */
 export interface TempoDatasourceOptions {
   /**
-   * Datasource uid; dashboards and the other datasources' trace links point at it.
+   * Datasource uid; dashboards and the other datasources' trace links point at it. Tenant
+   * datasources derive theirs from it (a tenant id with "." or too long for Grafana's 40
+   * characters is shortened and suffixed with a hash of the id).
    * @default 'tempo'
    */
   readonly uid?: string;
   /**
-   * Datasource name shown in Grafana.
+   * Datasource name shown in Grafana; tenant datasources add ` (<tenant>)`.
    * @default 'Tempo'
    */
   readonly name?: string;
@@ -95,4 +101,10 @@ export interface GrafanaDatasourceDefinition {
   readonly isDefault: boolean;
   readonly editable: boolean;
   readonly jsonData: Readonly<Record<string, unknown>>;
+  /**
+   * Values Grafana stores encrypted; here only the tenant header value of a Tempo datasource with
+   * multitenancy.
+   * @default - none
+   */
+  readonly secureJsonData?: Readonly<Record<string, string>>;
 }

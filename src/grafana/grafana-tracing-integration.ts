@@ -15,7 +15,7 @@ import { ALL_TRACES_KEPT, TraceSamplingModel } from '../common/trace-sampling';
 import { CollectorTarget, TempoTarget } from './targets';
 import { ALERT_NAMES, AlertName, alertGroups } from './_alerts';
 import { FOUNDATION_SDK_VERSION, tracingDashboards } from './_dashboards';
-import { DatasourceInputs, ResolvedLoki, exemplarDestination, lokiDatasource, prometheusDatasource, tempoDatasource } from './_datasources';
+import { DatasourceInputs, ResolvedLoki, ResolvedTempo, exemplarDestination, lokiDatasource, prometheusDatasource, tempoDatasource, tenantIdentifier } from './_datasources';
 import { GRAFANA_FORMATS } from './_formats';
 import { Matcher, anyOf } from './_promql';
 import { escapeForProvisioning } from './_provisioning';
@@ -70,7 +70,8 @@ export interface GrafanaTracingIntegrationProps {
    */
   readonly folderName?: string;
   /**
-   * The Tempo datasource.
+   * The Tempo datasource. With Tempo tenants (`tempo.tenants`) it queries all of them, and each
+   * tenant gets a datasource of its own, sending its id in the `X-Scope-OrgID` header.
    * @default - uid `tempo`, name `Tempo`
    */
   readonly tempoDatasource?: TempoDatasourceOptions;
@@ -141,8 +142,10 @@ const SIDECAR = { datasourceLabel: 'grafana_datasource', dashboardLabel: 'grafan
  * tracing" and "Tracing pipeline" dashboards, and trace and pipeline alerts as a PrometheusRule.
  */
 export class GrafanaTracingIntegration extends Construct {
-  /** Uid of the Tempo datasource. */
+  /** Uid of the Tempo datasource (with Tempo tenants, the one querying all of them). */
   public readonly tempoDatasourceUid: string;
+  /** Uid of each Tempo tenant's own datasource, by tenant id; empty without tenants. */
+  public readonly tenantDatasourceUids: Readonly<Record<string, string>>;
   /** Uid of the Prometheus datasource the dashboards query. */
   public readonly prometheusDatasourceUid: string;
   /** Uid of the Loki datasource traces link to; undefined when Loki links are off. */
@@ -170,6 +173,7 @@ export class GrafanaTracingIntegration extends Construct {
       queryUrl: checkFormat('tempo.queryUrl', props.tempo?.queryUrl, FORMATS.httpUrl),
       serviceName: checkFormat('tempo.serviceName', props.tempo?.serviceName, FORMATS.dnsLabel),
       namespace: checkFormat('tempo.namespace', props.tempo?.namespace, FORMATS.dnsLabel),
+      tenants: resolveTenants(props.tempo?.tenants),
     };
     const collector = {
       serviceName: checkFormat('collector.serviceName', props.collector?.serviceName, FORMATS.dnsLabel),
@@ -185,7 +189,7 @@ export class GrafanaTracingIntegration extends Construct {
     }
     const instanceSelector = resolveLabels('operatorInstanceSelector', props.operatorInstanceSelector ?? { dashboards: 'grafana' });
     const folderName = checkFormat('folderName', props.folderName ?? 'Rocket.Chat tracing', GRAFANA_FORMATS.displayName);
-    const sources = resolveDatasources(props, tempo.queryUrl);
+    const sources = resolveDatasources(props, tempo.queryUrl, tempo.tenants);
     const requestKinds = resolveSpanKinds(props.requestSpanKinds);
     const dashboardsOn = optionalBoolean('dashboards', props.dashboards, true);
     const alertsOn = optionalBoolean('alerts', props.alerts, true);
@@ -195,6 +199,7 @@ export class GrafanaTracingIntegration extends Construct {
     const tempoVolumeClaims = volumeClaimPattern(props.tempo.statefulSet);
 
     this.tempoDatasourceUid = sources.tempo.uid;
+    this.tenantDatasourceUids = Object.fromEntries(sources.tenantTempos.map((t) => [t.tenant, t.uid]));
     this.prometheusDatasourceUid = sources.prometheus.uid;
     this.lokiDatasourceUid = sources.loki?.uid;
     this.runbookUrls = Object.fromEntries(ALERT_NAMES.map((a) => [a, `${runbookBase}#${runbookAnchor(a)}`])) as Record<AlertName, string>;
@@ -203,6 +208,7 @@ export class GrafanaTracingIntegration extends Construct {
     const lokiDefinition = sources.loki ? lokiDatasource({ ...sources, loki: sources.loki }) : undefined;
     this.datasources = [
       tempoDefinition,
+      ...sources.tenantTempos.map((t) => tempoDatasource(sources, t)),
       ...(sources.prometheus.managed ? [prometheusDatasource(sources)] : []),
       ...(lokiDefinition && sources.loki?.managed ? [lokiDefinition] : []),
     ];
@@ -210,6 +216,8 @@ export class GrafanaTracingIntegration extends Construct {
       ? tracingDashboards({
         tempoUid: sources.tempo.uid,
         prometheusUid: sources.prometheus.uid,
+        // With tenants the trace panels can query one tenant: all of them by default.
+        ...(sources.tenantTempos.length ? { tempoChoices: [sources.tempo, ...sources.tenantTempos] } : {}),
         requestKinds: requestKinds.matcher,
         thresholds,
         collector,
@@ -295,10 +303,14 @@ export class GrafanaTracingIntegration extends Construct {
   private addOperatorObjects(name: string, folderName: string, instanceSelector: { matchLabels: Record<string, string> }, labels: (component: string) => Record<string, string>): void {
     const metadata = (objectName: string, component: string) => ({ name: objectName, namespace: this.grafanaNamespace, labels: labels(component) });
     // The operator sends datasources through Grafana's HTTP API, which expands nothing: no `$$`.
+    const tenantOf = new Map(Object.entries(this.tenantDatasourceUids).map(([tenant, uid]) => [uid, tenant]));
     for (const ds of this.datasources) {
       const { uid, ...datasource } = ds;
-      new GrafanaDatasource(this, `Datasource-${ds.type}`, {
-        metadata: metadata(`${name}-${ds.type}`, 'datasources'),
+      const tenant = tenantOf.get(uid);
+      // A tenant's datasource object: `<name>-tempo-<tenant>`, kept a valid object name.
+      const key = tenant === undefined ? ds.type : tenantIdentifier(ds.type, tenant, 'a-z0-9-', 253 - name.length - 1);
+      new GrafanaDatasource(this, `Datasource-${key}`, {
+        metadata: metadata(`${name}-${key}`, 'datasources'),
         spec: { instanceSelector, uid, datasource },
       });
     }
@@ -336,15 +348,34 @@ function resolveLabels(prop: string, given: Readonly<Record<string, string>>): R
   return { ...given };
 }
 
-function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: string): DatasourceInputs {
+function resolveTenants(tenants: readonly string[] | undefined): readonly string[] {
+  if (tenants === undefined) return [];
+  if (!Array.isArray(tenants)) invalidProp('tempo.tenants', 'a list of tenant ids', tenants);
+  tenants.forEach((tenant, i) => checkFormat(`tempo.tenants[${i}]`, tenant, FORMATS.tenantId));
+  const repeated = tenants.find((tenant, i) => tenants.indexOf(tenant) !== i);
+  if (repeated !== undefined) throw new ValidationError(`tempo.tenants must not repeat a tenant, got ${describeValue(repeated)} twice`);
+  return [...tenants];
+}
+
+function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: string, tenants: readonly string[]): DatasourceInputs {
   const t = props.tempoDatasource ?? {};
   const p = props.prometheusDatasource ?? {};
   const l = props.lokiDatasource ?? {};
-  const tempo = {
+  const tempo: ResolvedTempo = {
     uid: checkFormat('tempoDatasource.uid', t.uid ?? 'tempo', GRAFANA_FORMATS.uid),
     name: checkFormat('tempoDatasource.name', t.name ?? 'Tempo', GRAFANA_FORMATS.displayName),
     url: tempoUrl,
+    // Tempo answers a query naming several tenants from all of them (query_frontend
+    // multi_tenant_queries_enabled, on by default).
+    ...(tenants.length ? { tenantHeader: tenants.join('|') } : {}),
   };
+  const tenantTempos = tenants.map((tenant) => ({
+    tenant,
+    uid: tenantIdentifier(tempo.uid, tenant, 'a-zA-Z0-9_-', GRAFANA_FORMATS.uid.maxLength),
+    name: checkFormat(`tempoDatasource.name (with tenant ${describeValue(tenant)})`, `${tempo.name} (${tenant})`, GRAFANA_FORMATS.displayName),
+    url: tempoUrl,
+    tenantHeader: tenant,
+  }));
   const prometheusManaged = optionalBoolean('prometheusDatasource.managed', p.managed, false);
   // With the operator, no chart default guarantees a datasource under the default uids.
   const operator = props.delivery === 'operator';
@@ -388,14 +419,18 @@ function resolveDatasources(props: GrafanaTracingIntegrationProps, tempoUrl: str
     const others = Object.keys(l).filter((k) => k !== 'enabled');
     if (others.length) throw new ValidationError(`lokiDatasource.${others[0]} has no effect with lokiDatasource.enabled: false`);
   }
-  const uids: [string, string | undefined][] = [['prometheusDatasource.uid', prometheus.uid], ['lokiDatasource.uid', loki?.uid]];
+  const uids: [string, string | undefined][] = [
+    ...tenantTempos.map((d): [string, string] => [`the datasource uid of tenant ${describeValue(d.tenant)}`, d.uid]),
+    ['prometheusDatasource.uid', prometheus.uid],
+    ['lokiDatasource.uid', loki?.uid],
+  ];
   const taken = new Map<string, string>([[tempo.uid, 'tempoDatasource.uid']]);
   for (const [prop, uid] of uids) {
     if (uid === undefined) continue;
     if (taken.has(uid)) throw new ValidationError(`${prop} must differ from ${taken.get(uid)}, got ${JSON.stringify(uid)} for both`);
     taken.set(uid, prop);
   }
-  return { tempo, prometheus, loki };
+  return { tempo, tenantTempos, prometheus, loki };
 }
 
 /** `url` and `name` only describe a datasource provisioned here: refuse them when it is not. */

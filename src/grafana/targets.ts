@@ -14,6 +14,12 @@ export interface TempoTarget {
   /** Namespace of that Service: the `namespace` label of Tempo's metrics. */
   readonly namespace: string;
   /**
+   * The tenants Tempo holds traces for (queried with their id in the `X-Scope-OrgID` header);
+   * empty when multitenancy is off.
+   * @default []
+   */
+  readonly tenants?: readonly string[];
+  /**
    * Tempo's StatefulSet. Its volume claim templates name the PersistentVolumeClaims the storage
    * panel and alert watch.
    * @default - no storage panel or alert

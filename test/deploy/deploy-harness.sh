@@ -3,7 +3,9 @@
 # Needs MANIFEST_DEFAULT, MANIFEST_ROCKETCHAT (objects in the namespace "chat"),
 # MANIFEST_NO_OTLP_HTTP (collector without its OTLP/HTTP receiver), MANIFEST_HEAD_SAMPLING
 # (collector sampling by head), MANIFEST_TLS (TLS from cert-manager), MANIFEST_AGENT_GATEWAY
-# (agents and samplers whose tail sampling keeps no errors), MANIFEST_TEMPO_SCALABLE (Tempo 3.0 scalable) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# (agents and samplers whose tail sampling keeps no errors), MANIFEST_TEMPO_SCALABLE (Tempo 3.0
+# scalable), MANIFEST_WORKSPACES (two workspaces, no default tenant), MANIFEST_WORKSPACES_DEFAULT
+# (the same with a default tenant) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
 # as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
@@ -208,6 +210,15 @@ check 'scalable Tempo: waits for each live-store zone' line_is '-n monitoring ro
 check 'scalable Tempo: waits for the distributors' line_is '-n monitoring rollout status deployment/tempo-distributor --timeout=5m'
 check 'scalable Tempo: reads the trace from the query-frontends' curl_has 'http://tempo-query-frontend.monitoring.svc:3200/api/traces/'
 check 'scalable Tempo: verified' output_has 'verified: trace'
+
+# Workspaces: the span from the collector's namespace goes to the default tenant, or is dropped.
+run --manifest "$MANIFEST_WORKSPACES"
+check 'workspaces without a default tenant refuse the end-to-end check' exit_is 1
+check 'and say why' output_has "cannot verify end to end: the collector routes spans to tenants by namespace, and its own namespace monitoring belongs to no workspace and there is no defaultTenant"
+run --manifest "$MANIFEST_WORKSPACES_DEFAULT"
+check 'workspaces with a default tenant verify' exit_is 0
+check 'Tempo is read as the default tenant' curl_has 'X-Scope-OrgID: operations'
+check 'the span is still valid OTLP, read back by its trace id' span_is_valid
 
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1

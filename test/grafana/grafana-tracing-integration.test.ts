@@ -1,7 +1,8 @@
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
+import { Chart, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { ValidationError } from '../../src';
-import { GrafanaTracingIntegrationProps } from '../../src/grafana/grafana-tracing-integration';
+import { GrafanaTracingIntegration, GrafanaTracingIntegrationProps } from '../../src/grafana/grafana-tracing-integration';
 import { ALERT_NAMES } from '../../src/grafana/_alerts';
 import { COLLECTOR_METRICS, KUBELET_METRICS, SERVICE_GRAPH, SPAN_METRICS, TEMPO_METRICS } from '../../src/grafana/_metrics';
 import { K8sObject, findObject } from '../util';
@@ -510,5 +511,83 @@ describe('bad input names the prop, the value and what is allowed', () => {
     }
     expect(error).toBeInstanceOf(ValidationError);
     expect((error as Error).message).toBe(message);
+  });
+});
+
+describe('Tempo tenants', () => {
+  const TEMPO = { queryUrl: 'http://tempo.monitoring.svc:3200', serviceName: 'tempo', namespace: 'monitoring' };
+  const withTenants = (tenants: readonly string[], props: Partial<GrafanaTracingIntegrationProps> = {}) => {
+    const chart = new Chart(Testing.app(), 'test', { namespace: 'monitoring' });
+    const integration = new GrafanaTracingIntegration(chart, 'Grafana', { tempo: { ...TEMPO, tenants }, collector: { serviceName: 'otel-collector', namespace: 'monitoring' }, ...props });
+    return { integration, objects: Testing.synth(chart) as K8sObject[] };
+  };
+  const { integration, objects } = withTenants(['team-a', 'team.b']);
+  const expanded = (datasourceFile(objects).file.datasources as unknown[]).map((d) => grafanaExpand(d) as any);
+  // The dashboard as Grafana reads it, from its ConfigMap.
+  const overview = JSON.parse(findObject(objects, 'ConfigMap', 'grafana-dashboard-rocketchat-tracing').data['rocketchat-tracing.json']);
+
+  test('every object is valid', () => {
+    expect(validateObjects(objects)).toEqual([]);
+  });
+
+  test('one datasource across the tenants (the one links point at) and one per tenant, each sending its tenants in X-Scope-OrgID', () => {
+    expect(expanded.map((d) => [d.uid, d.name, d.jsonData.httpHeaderName1, d.secureJsonData.httpHeaderValue1])).toEqual([
+      ['tempo', 'Tempo', 'X-Scope-OrgID', 'team-a|team.b'],
+      ['tempo-team-a', 'Tempo (team-a)', 'X-Scope-OrgID', 'team-a'],
+      // "." is no uid character: the uid is shortened and carries a hash of the id.
+      [expect.stringMatching(/^tempo-team-b-[0-9a-f]{8}$/), 'Tempo (team.b)', 'X-Scope-OrgID', 'team.b'],
+    ]);
+    expect(integration.tempoDatasourceUid).toBe('tempo');
+    expect(integration.tenantDatasourceUids).toEqual({ 'team-a': 'tempo-team-a', 'team.b': expanded[2].uid });
+    // Tenant datasources keep the links to logs and metrics of the one across tenants.
+    for (const d of expanded.slice(1)) expect(d.jsonData).toEqual(expanded[0].jsonData);
+    // Grafana 13.0 to 13.1.3 send the header twice on streaming queries: plain HTTP with a tenant header.
+    for (const d of expanded) expect(d.jsonData.streamingEnabled).toEqual({ search: false, metrics: false });
+    expect(grafanaExpand(datasourceFile(synthIntegration().objects).file.datasources[0]) as any).toMatchObject({ jsonData: { streamingEnabled: { search: true, metrics: true } } });
+  });
+
+  test("uids are stable and fit Grafana's 40 characters, however long the tenant id", () => {
+    const long = 'a'.repeat(63);
+    const uid = withTenants([long]).integration.tenantDatasourceUids[long];
+    expect(uid).toHaveLength(40);
+    expect(uid).toMatch(/^tempo-a+-[0-9a-f]{8}$/);
+    expect(withTenants([long]).integration.tenantDatasourceUids[long]).toBe(uid);
+  });
+
+  test("the trace panels query a datasource variable offering exactly this stack's Tempo datasources, all tenants by default", () => {
+    const variable = overview.templating.list[0];
+    expect(variable).toMatchObject({ type: 'datasource', name: 'tempo', query: 'tempo', current: { text: 'Tempo', value: 'tempo' } });
+    const regex = new RegExp(variable.regex.slice(1, -1));
+    for (const d of expanded) expect(d.name).toMatch(regex);
+    expect('Tempo (team-c)').not.toMatch(regex);
+    expect('Tempo (teamxb)').not.toMatch(regex);
+    const traceRefs = datasourceRefs(overview).filter((r) => r.type === 'tempo');
+    expect(traceRefs.length).toBeGreaterThan(0);
+    for (const ref of traceRefs) expect([ref.where, ref.uid]).toEqual([ref.where, '${tempo}']);
+    expect(sdkShapeProblems(overview)).toEqual([]);
+  });
+
+  test('operator delivery: one GrafanaDatasource per datasource, with valid object names', () => {
+    const operator = withTenants(['team-a', 'team_b'], { delivery: 'operator', prometheusDatasource: { uid: 'prometheus' }, lokiDatasource: { uid: 'loki' } }).objects;
+    expect(validateObjects(operator)).toEqual([]);
+    expect(operator.filter((o) => o.kind === 'GrafanaDatasource').map((o) => [o.metadata.name, o.spec.uid, o.spec.datasource.secureJsonData?.httpHeaderValue1])).toEqual([
+      ['rocketchat-tracing-tempo', 'tempo', 'team-a|team_b'],
+      ['rocketchat-tracing-tempo-team-a', 'tempo-team-a', 'team-a'],
+      [expect.stringMatching(/^rocketchat-tracing-tempo-team-b-[0-9a-f]{8}$/), 'tempo-team_b', 'team_b'],
+    ]);
+  });
+
+  test.each<[string, readonly string[], string]>([
+    ['a tenant id with "|"', ['a|b'], 'tempo.tenants[0] must be a tenant id (lowercase letters, digits, "-", "_" and ".", starting and ending alphanumeric, at most 63 characters), got "a|b"'],
+    ['a repeated tenant', ['a', 'a'], 'tempo.tenants must not repeat a tenant, got "a" twice'],
+  ])('refused: %s', (_name, given, message) => {
+    expect(() => withTenants(given)).toThrow(ValidationError);
+    expect(() => withTenants(given)).toThrow(message);
+  });
+
+  test('a tenant uid that another datasource already uses is refused', () => {
+    expect(() => withTenants(['logs'], { lokiDatasource: { uid: 'tempo-logs' } })).toThrow(
+      'lokiDatasource.uid must differ from the datasource uid of tenant "logs", got "tempo-logs" for both',
+    );
   });
 });
