@@ -82,7 +82,6 @@ export function synthVariants(outdir: string): string[] {
   ];
   variants['workspaces-tls-default-tenant'] = {
     tls: { enabled: true, certManager: { name: 'tracing-ca' } },
-    tempo: { metricsGenerator: { enabled: false } },
     workspaces,
     defaultTenant: 'unassigned',
   };

@@ -482,13 +482,6 @@ function resolveWorkspaces(props: TracingStackProps): ResolvedWorkspaces | undef
       "collector.kubernetesAttributes must be true with workspaces, got false: each workspace's spans are routed to its tenant by k8s.namespace.name, which the Kubernetes attributes processor sets from the sending pod",
     );
   }
-  const tempoTenants = defaultTenant === undefined ? tenants : [...tenants, defaultTenant];
-  if (tempoTenants.length > 1 && props.tempo?.metricsGenerator?.enabled !== false) {
-    throw new ValidationError(
-      `tempo.metricsGenerator.enabled must be false with ${tempoTenants.length} Tempo tenants (${tempoTenants.map((t) => describeValue(t)).join(', ')}), got ${describeValue(props.tempo?.metricsGenerator?.enabled ?? true)}: `
-        + "Tempo's metrics-generator remote-writes each tenant's span metrics and service graph under the same series (this stack's Tempo adds no tenant label to them), so the tenants' counters would overwrite each other in Prometheus; use one workspace without defaultTenant to keep the generator",
-    );
-  }
   if (props.networkPolicies?.enabled === true && list.length > 1) {
     throw new ValidationError(
       `networkPolicies.enabled must be false with more than one workspace, got true with ${list.length} workspaces: the policy set allows the spans of one Rocket.Chat release; leave networkPolicies off, or use one workspace`,
@@ -507,7 +500,7 @@ function resolveWorkspaces(props: TracingStackProps): ResolvedWorkspaces | undef
   }
   return {
     list,
-    tempoTenants,
+    tempoTenants: defaultTenant === undefined ? tenants : [...tenants, defaultTenant],
     tenantOverrides,
     defaultTenant,
     reportingLimits<T>(build: () => T): T {

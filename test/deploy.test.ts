@@ -15,7 +15,7 @@ function writeManifest(dir: string, name: string, props: Partial<TracingStackPro
   return file;
 }
 
-const WORKSPACES: Partial<TracingStackProps> = { workspaces: [{ namespace: 'chat-a' }, { namespace: 'chat-b' }], tempo: { metricsGenerator: { enabled: false } } };
+const WORKSPACES: Partial<TracingStackProps> = { workspaces: [{ namespace: 'chat-a' }, { namespace: 'chat-b' }] };
 
 test('deploy script: every harness check passes', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'rct-deploy-'));

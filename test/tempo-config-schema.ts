@@ -34,7 +34,8 @@ const common: KeyTree = {
   querier: { frontend_worker: { frontend_address: 'string' } },
   metrics_generator: {
     metrics_ingestion_time_range_slack: 'duration',
-    registry: { external_labels: { '*': 'string' } },
+    // modules/generator/registry/config.go.
+    registry: { external_labels: { '*': 'string' }, inject_tenant_id_as: 'string' },
     storage: { path: 'string', remote_write: [{ url: 'string', send_exemplars: 'bool' }] },
   },
   storage: {

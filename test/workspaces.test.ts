@@ -9,8 +9,6 @@ import { validateObjects } from './validate-objects';
 
 // One stack, two Rocket.Chat releases: each namespace's spans go to its own Tempo tenant.
 const WORKSPACES: Partial<TracingStackProps> = {
-  // Several tenants' span metrics would collide in Prometheus: the generator is off (see the bad-input cases).
-  tempo: { metricsGenerator: { enabled: false } },
   workspaces: [
     { namespace: 'chat-a', limits: { maxTracesPerUser: 20000, blockRetention: '336h' } },
     { namespace: 'chat-b', releaseName: 'rc', tenant: 'team-b', rocketChat: { rocketChatVersion: '7.13.1', workloads: ['core', 'presence'] } },
@@ -49,6 +47,11 @@ describe('two workspaces', () => {
       objects: objects.filter((o) => !o.metadata.name.startsWith('grafana-dashboard-') && o.kind !== 'PrometheusRule'),
       dashboardVariables: dashboard.templating.list,
     }).toMatchSnapshot();
+  });
+
+  test("the metrics-generator keeps each tenant's series apart with a tenant label", () => {
+    expect(tempo.config.metrics_generator.registry).toEqual({ external_labels: { source: 'tempo' }, inject_tenant_id_as: 'tenant' });
+    expect(tempo.config.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
   });
 
   test('every object is valid for its kind, and the collector config for the pinned collector', () => {
@@ -218,7 +221,6 @@ describe('a stack serving one release is left as it was', () => {
 });
 
 describe('bad input fails at synth time naming the prop, the value and what is allowed', () => {
-  const two = WORKSPACES.workspaces!;
   test.each<[string, Partial<TracingStackProps>, string]>([
     [
       'workspaces and rocketChat together',
@@ -268,11 +270,6 @@ describe('bad input fails at synth time naming the prop, the value and what is a
     ],
     ['a default tenant without workspaces', { defaultTenant: 'ops' }, 'defaultTenant needs workspaces, got "ops" without any: a stack serving one release has no tenants'],
     [
-      'several tenants with the metrics-generator on',
-      { workspaces: two },
-      'tempo.metricsGenerator.enabled must be false with 2 Tempo tenants ("chat-a", "team-b"), got true: Tempo\'s metrics-generator remote-writes each tenant\'s span metrics and service graph under the same series (this stack\'s Tempo adds no tenant label to them), so the tenants\' counters would overwrite each other in Prometheus; use one workspace without defaultTenant to keep the generator',
-    ],
-    [
       'network policies with two workspaces',
       { ...WORKSPACES, networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] } },
       'networkPolicies.enabled must be false with more than one workspace, got true with 2 workspaces: the policy set allows the spans of one Rocket.Chat release; leave networkPolicies off, or use one workspace',
@@ -314,7 +311,7 @@ describe('config file', () => {
     { namespace: 'chat-a', limits: { maxTracesPerUser: 20000, blockRetention: '336h' } },
     { namespace: 'chat-b', releaseName: 'rc', tenant: 'team-b', rocketChat: { rocketChatVersion: '7.13.1', instrumentation: { enabled: true } } },
   ];
-  const config = { workspaces, defaultTenant: 'unassigned', tempo: { metricsGenerator: { enabled: false } }, tls: PLAINTEXT };
+  const config = { workspaces, defaultTenant: 'unassigned', tls: PLAINTEXT };
 
   test('workspaces and defaultTenant parse to the construct props and synthesize valid objects', () => {
     expect(parseTracingConfig(config, 'f.yaml')).toEqual(config);

@@ -70,7 +70,11 @@ export type MetricsGeneratorProcessor = 'service-graphs' | 'span-metrics' | 'loc
 
 interface MetricsGeneratorConfig {
   readonly metrics_ingestion_time_range_slack: string;
-  readonly registry: { readonly external_labels: Readonly<Record<string, string>> };
+  readonly registry: {
+    readonly external_labels: Readonly<Record<string, string>>;
+    /** With multitenancy: the label carrying each series' tenant, so tenants never share a series. */
+    readonly inject_tenant_id_as?: string;
+  };
   readonly storage: {
     readonly path: string;
     readonly remote_write: readonly { readonly url: string; readonly send_exemplars: boolean }[];
@@ -197,6 +201,12 @@ export interface ScalableWiring {
   readonly kafka?: { readonly address: string; readonly topic: string; readonly saslUsername?: string; readonly saslPassword?: string };
 }
 
+/**
+ * The Prometheus label of the tenant on generated metrics when multitenancy is on: without it
+ * the tenants' span metrics (same services, same names) would be one series.
+ */
+export const TENANT_LABEL = 'tenant';
+
 /** The memberlist port every gossiping component listens on. */
 export const GOSSIP_PORT = 7946;
 
@@ -289,7 +299,7 @@ export function buildTempoConfig(input: TempoConfigInput): TempoConfig {
       ? {
         metrics_generator: {
           metrics_ingestion_time_range_slack: `${input.generator.ingestionSlackSeconds}s`,
-          registry: { external_labels: { source: 'tempo' } },
+          registry: { external_labels: { source: 'tempo' }, ...(input.multitenancy ? { inject_tenant_id_as: TENANT_LABEL } : {}) },
           // Without a storage path the generator silently disables itself.
           storage: {
             path: `${DATA_DIR}/generator/wal`,
