@@ -163,6 +163,16 @@ describe.each(['3.0.3', '2.10.8'] as const)('scalable profile, Tempo %s', (versi
     expect(scraped.every((s) => s.metadata.labels![monitor.spec.jobLabel] === stack.tempo.serviceName)).toBe(true);
   });
 
+  test('the storage alert watches the volume of every stateful component', () => {
+    const rules = objects.filter((o) => o.kind === 'PrometheusRule').flatMap((r) => r.spec.groups.flatMap((g: any) => g.rules));
+    const expr: string = rules.find((r: any) => r.alert === 'TempoStorageNearFull').expr;
+    const claims = workloads.filter((w) => w.spec.volumeClaimTemplates).flatMap((w) => w.spec.volumeClaimTemplates.map((t: any) => `${t.metadata.name}-${w.metadata.name}-0`));
+    expect(claims.length).toBe(line === '3.0' ? 4 : 2);
+    const pattern = new RegExp(`^(?:${/persistentvolumeclaim=~"([^"]+)"/.exec(expr)![1]})$`);
+    for (const claim of claims) expect(claim).toMatch(pattern);
+    expect('data-tempo-query-frontend-0').not.toMatch(pattern);
+  });
+
   test('storage credentials and Kafka credentials only where the component uses them', () => {
     for (const w of workloads) {
       const usesStore = !['distributor', 'live-store', ...(line === '3.0' ? ['metrics-generator'] : [])].includes(target(w));

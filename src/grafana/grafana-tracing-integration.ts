@@ -196,7 +196,7 @@ export class GrafanaTracingIntegration extends Construct {
     const thresholds = resolveThresholds(props.alertThresholds);
     const release = checkFormat('releaseLabel', props.releaseLabel ?? KUBE_PROMETHEUS_STACK_RELEASE, GRAFANA_FORMATS.nonEmptyLabelValue);
     const runbookBase = checkFormat('runbookBaseUrl', props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, GRAFANA_FORMATS.runbookBaseUrl);
-    const tempoVolumeClaims = volumeClaimPattern(props.tempo.statefulSet);
+    const tempoVolumeClaims = volumeClaimPattern(props.tempo.statefulSets ?? (props.tempo.statefulSet ? [props.tempo.statefulSet] : []));
 
     this.tempoDatasourceUid = sources.tempo.uid;
     this.tenantDatasourceUids = Object.fromEntries(sources.tenantTempos.map((t) => [t.tenant, t.uid]));
@@ -478,11 +478,13 @@ function resolveThresholds(given: TracingAlertThresholds | undefined): Required<
  * `<template>-<statefulset>-<ordinal>`, the names Kubernetes gives a StatefulSet's volume claims,
  * as a regex over the templates the StatefulSet declares.
  */
-function volumeClaimPattern(statefulSet: ApiObject | undefined): string | undefined {
-  if (statefulSet === undefined) return undefined;
-  const templates: { metadata?: { name?: string } }[] = statefulSet.toJson()?.spec?.volumeClaimTemplates ?? [];
-  const names = templates.map((t) => t.metadata?.name).filter((n): n is string => typeof n === 'string');
-  if (names.length === 0) return undefined;
-  const alternatives = anyOf(names);
-  return `${names.length > 1 ? `(${alternatives})` : alternatives}-${anyOf([statefulSet.name])}-[0-9]+`;
+function volumeClaimPattern(statefulSets: readonly ApiObject[]): string | undefined {
+  // A claim is named <template>-<StatefulSet>-<ordinal>.
+  const claims = statefulSets.flatMap((statefulSet) => {
+    const templates: { metadata?: { name?: string } }[] = statefulSet.toJson()?.spec?.volumeClaimTemplates ?? [];
+    return templates.map((t) => t.metadata?.name).filter((n): n is string => typeof n === 'string').map((template) => `${template}-${statefulSet.name}`);
+  });
+  if (claims.length === 0) return undefined;
+  const alternatives = anyOf(claims);
+  return `${claims.length > 1 ? `(${alternatives})` : alternatives}-[0-9]+`;
 }

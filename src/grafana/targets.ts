@@ -25,6 +25,12 @@ export interface TempoTarget {
    * @default - no storage panel or alert
    */
   readonly statefulSet?: ApiObject;
+  /**
+   * Every Tempo StatefulSet (the scalable profile has several); their volume claim templates
+   * name the PersistentVolumeClaims the storage panel and alert watch.
+   * @default - `[statefulSet]`
+   */
+  readonly statefulSets?: readonly ApiObject[];
 }
 
 /** The OpenTelemetry Collector whose self-metrics (port 8888) Prometheus scrapes; an OtelCollector is one. */
