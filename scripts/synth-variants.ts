@@ -2,8 +2,8 @@
 // schema checks: each supported Tempo version with each storage choice (every receiver on), and
 // collector shapes the default stack does not emit (StatefulSet with queue volumes, a
 // PodDisruptionBudget, no RBAC, the agentGateway tiers), Rocket.Chat's Instrumentation and
-// NetworkPolicies (for both collector topologies), the Grafana Operator resources, Tempo's
-// scalable profile, and workspaces (several releases, each with its Tempo tenant).
+// NetworkPolicies (for both collector topologies and both Tempo profiles), the Grafana Operator
+// resources, Tempo's scalable profile, and workspaces (several releases, each with its Tempo tenant).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Testing, Yaml } from 'cdk8s';
@@ -86,10 +86,23 @@ export function synthVariants(outdir: string): string[] {
     defaultTenant: 'unassigned',
   };
   variants['workspaces-agent-gateway-grafana-operator'] = {
-    tempo: { metricsGenerator: { enabled: false } },
     collector: { topology: 'agentGateway', persistentQueue: { enabled: true } },
     workspaces,
     grafana: { delivery: 'operator', prometheusDatasource: { managed: true }, lokiDatasource: { managed: true } },
+  };
+  // The policy set for the scalable profile: per-component policies, gossip, Kafka (3.0, in the
+  // cluster, with TLS on the span path) and a narrowed object store range (2.10).
+  variants['tempo-scalable-3.0-network-policies-tls'] = {
+    tls: { enabled: true, certManager: { name: 'tracing-ca' } },
+    tempo: { profile: 'scalable', storage: STORAGES['azure workload identity'], scalable: { kafka: { address: 'events-kafka-bootstrap.kafka.svc:9092', sasl: { secretName: 'tempo-kafka' } } } },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'], kafka: { pods: { namespace: 'kafka', podLabels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka' } } } },
+  };
+  variants['tempo-scalable-2.10-network-policies'] = {
+    tempo: { version: TEMPO_PINNED_VERSIONS['2.10'], profile: 'scalable', storage: STORAGES['s3 access key'] },
+    collector: { topology: 'agentGateway' },
+    rocketChat: ROCKETCHAT_FULL,
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'], objectStorageCidrs: ['52.218.0.0/17'] },
   };
   variants['collector-without-kubernetes-attributes'] = { collector: { kubernetesAttributes: false, sampling: { type: 'none' }, debugExporter: true } };
 

@@ -24,8 +24,14 @@ const VERIFY: Pod = { name: 'verify', namespace: 'monitoring', labels: VERIFY_PO
 const API_SERVER = { ip: '10.0.0.1' };
 const BLOB_STORE = { ip: '20.150.1.1' };
 const INTERNET = { ip: '93.184.216.34' };
-/** kube-prometheus-stack's Prometheus Service and the pods it selects. */
-const KNOWN_SERVICES: Record<string, Pod> = { 'kube-prometheus-stack-prometheus.monitoring.svc': PROMETHEUS };
+/** Strimzi's broker pods of a Kafka cluster `events` in the namespace `kafka`. */
+const KAFKA_BROKER: Pod = { name: 'kafka-broker', namespace: 'kafka', labels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'events-kafka' } };
+const KAFKA_BOOTSTRAP = 'events-kafka-bootstrap.kafka.svc';
+/** Azure Event Hubs' Kafka endpoint (a namespace's address). */
+const EVENT_HUBS = { ip: '20.42.65.90' };
+const EVENT_HUBS_HOST = 'tracing-ingest.servicebus.windows.net';
+/** Addresses outside the stack: kube-prometheus-stack's Prometheus Service, the Kafka bootstrap addresses. */
+const KNOWN_SERVICES: Record<string, Endpoint> = { 'kube-prometheus-stack-prometheus.monitoring.svc': PROMETHEUS, [KAFKA_BOOTSTRAP]: KAFKA_BROKER, [EVENT_HUBS_HOST]: EVENT_HUBS };
 
 const POLICIES_ON: Partial<TracingStackProps> = {
   networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] },
@@ -39,11 +45,28 @@ const AGENT_GATEWAY: Partial<TracingStackProps> = {
   networkPolicies: { ...POLICIES_ON.networkPolicies, additionalSenders: [{ namespace: OTHER_SENDER.namespace, podLabels: OTHER_SENDER.labels }] },
 };
 
+const AZURE_WI = STORAGES['azure workload identity'];
+const SCALABLE_KAFKA = { address: `${KAFKA_BOOTSTRAP}:9092`, sasl: { secretName: 'tempo-kafka' } };
+/** Tempo's scalable profile on 3.0 with an in-cluster Kafka, and the policy set given its brokers. */
+const SCALABLE_3_0: Partial<TracingStackProps> = {
+  ...POLICIES_ON,
+  tempo: { profile: 'scalable', storage: AZURE_WI, scalable: { kafka: SCALABLE_KAFKA } },
+  networkPolicies: { ...POLICIES_ON.networkPolicies, kafka: { pods: { namespace: KAFKA_BROKER.namespace, podLabels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka' } } } },
+};
+const SCALABLE_2_10: Partial<TracingStackProps> = {
+  ...POLICIES_ON,
+  tempo: { version: '2.10.8', profile: 'scalable', storage: STORAGES['s3 access key'] },
+};
+
 /** A pod of the stack, with what decides whom it calls. */
 interface StackPod extends Pod {
   readonly serviceAccountName: string;
   readonly automountToken: boolean;
   readonly configMaps: readonly string[];
+  /** Tempo's `-target` flag; undefined for the monolith and for other pods. */
+  readonly target?: string;
+  /** Names of the containers' environment variables. */
+  readonly env: readonly string[];
 }
 
 function stackPods(objects: K8sObject[]): StackPod[] {
@@ -59,26 +82,67 @@ function stackPods(objects: K8sObject[]): StackPod[] {
         serviceAccountName: spec.serviceAccountName ?? 'default',
         automountToken: spec.automountServiceAccountToken !== false,
         configMaps: (spec.volumes ?? []).filter((v: any) => v.configMap).map((v: any) => v.configMap.name),
+        target: spec.containers.flatMap((c: any) => c.args ?? []).find((a: string) => a.startsWith('-target='))?.slice('-target='.length),
+        env: spec.containers.flatMap((c: any) => (c.env ?? []).map((e: any) => e.name)),
       };
     });
 }
 
+/** The pods a Service selects. */
+function selectedBy(service: K8sObject, pods: Pod[]): Pod[] {
+  return pods.filter((p) => p.namespace === service.metadata.namespace && Object.entries(service.spec.selector).every(([k, v]) => p.labels[k] === v));
+}
+
+/**
+ * What each `-target` of Tempo's distributed mode does on the network, from cmd/tempo/app/modules.go
+ * at v2.10.8 and v3.0.3 (each target's module dependencies) and the modules themselves.
+ */
+const TEMPO_TARGETS = {
+  /** Targets depending on MemberlistKV, directly or through a ring: they gossip. */
+  memberlist: {
+    '2.10': ['distributor', 'ingester', 'querier', 'compactor', 'metrics-generator'],
+    '3.0': ['distributor', 'live-store', 'block-builder', 'querier', 'backend-worker', 'metrics-generator'],
+  },
+  /**
+   * Ring readers that dial the ring's members on their gRPC port: 2.10 distributors push to
+   * ingesters and generators (ingester_client, metrics_generator_client), queriers read both;
+   * 3.0 queriers read live-stores (live_store_client). 3.0 distributors read the live-store ring
+   * only to pick Kafka partitions.
+   */
+  ringCalls: {
+    '2.10': [['distributor', 'ingester'], ['distributor', 'metrics-generator'], ['querier', 'ingester'], ['querier', 'metrics-generator']],
+    '3.0': [['querier', 'live-store']],
+  },
+  /** Kafka clients (ingest.NewWriterClient / NewReaderClient / NewGroupReaderClient), 3.0. */
+  kafka: ['distributor', 'live-store', 'block-builder', 'metrics-generator'],
+} as const;
+
 /** host[:port] of a Service in the objects → the pod behind it and the pod port. */
-function resolve(objects: K8sObject[], pods: Pod[], host: string, port: number): { pod: Pod; port: number; protocol: 'TCP' | 'UDP' } {
-  if (KNOWN_SERVICES[host]) return { pod: KNOWN_SERVICES[host], port, protocol: 'TCP' };
+type Target = { pod: Endpoint; port: number; protocol: 'TCP' | 'UDP' };
+
+/** host[:port] of a Service → every workload's pods behind it and their pod port. */
+function resolveAll(objects: K8sObject[], pods: Pod[], host: string, port: number): Target[] {
+  const known = KNOWN_SERVICES[host.replace(/\.cluster\.local\.?$/, '')];
+  if (known) return [{ pod: known, port, protocol: 'TCP' }];
   const [name, namespace] = host.split('.');
   const service = objects.find((o) => o.kind === 'Service' && o.metadata.name === name && o.metadata.namespace === namespace);
   if (!service) throw new Error(`no Service behind ${host}`);
   const servicePort = service.spec.ports.find((p: any) => p.port === port);
   if (!servicePort) throw new Error(`Service ${host} declares no port ${port}`);
-  const selected = pods.filter((p) => p.namespace === namespace && Object.entries(service.spec.selector).every(([k, v]) => p.labels[k] === v));
-  if (selected.length !== 1) throw new Error(`Service ${host} selects ${selected.length} workloads' pods`);
-  const pod = selected[0];
+  const selected = selectedBy(service, pods);
+  if (selected.length === 0) throw new Error(`Service ${host} selects no pod`);
   const target = servicePort.targetPort ?? servicePort.port;
-  return { pod, port: typeof target === 'number' ? target : pod.ports![target], protocol: servicePort.protocol ?? 'TCP' };
+  return selected.map((pod) => ({ pod, port: typeof target === 'number' ? target : pod.ports![target], protocol: servicePort.protocol ?? 'TCP' }));
 }
 
-function urlTarget(objects: K8sObject[], pods: Pod[], url: string): { pod: Pod; port: number; protocol: 'TCP' | 'UDP' } {
+/** host[:port] of a Service → the one workload's pods behind it and the pod port. */
+function resolve(objects: K8sObject[], pods: Pod[], host: string, port: number): Target {
+  const all = resolveAll(objects, pods, host, port);
+  if (all.length !== 1) throw new Error(`Service ${host} selects ${all.length} workloads' pods`);
+  return all[0];
+}
+
+function urlTarget(objects: K8sObject[], pods: Pod[], url: string): Target {
   const u = new URL(url.includes('://') ? url : `tcp://${url}`);
   return resolve(objects, pods, u.hostname, Number(u.port || (u.protocol === 'https:' ? 443 : 80)));
 }
@@ -91,7 +155,7 @@ function deriveFlows(objects: K8sObject[], senders: readonly Pod[]): Flow[] {
   const pods = stackPods(objects);
   const flows: Flow[] = [];
   const tcp = (why: string, from: Endpoint, to: Endpoint, port: number) => flows.push({ why, from, to, port, protocol: 'TCP' });
-  const to = (why: string, from: Endpoint, target: { pod: Pod; port: number; protocol: 'TCP' | 'UDP' }) =>
+  const to = (why: string, from: Endpoint, target: Target) =>
     flows.push({ why, from, to: target.pod, port: target.port, protocol: target.protocol });
   const configMap = (name: string) => objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === name)!;
   const monitoredPorts = new Set(objects.filter((o) => o.kind === 'ServiceMonitor').flatMap((sm) => sm.spec.endpoints.map((e: any) => e.port)));
@@ -152,16 +216,59 @@ function deriveFlows(objects: K8sObject[], senders: readonly Pod[]): Flow[] {
       }
     }
   }
-  // Tempo remote-writes generated metrics and, with an object store, writes blocks over HTTPS.
+  // Tempo: the monolith runs every target in one pod (rings in memory, calls in process); the
+  // scalable profile one target per workload, each flow below between workloads.
   const tempoConfig = parse(configMap('tempo-config').data['tempo.yaml']);
-  const tempoPod = pods.find((p) => p.name === 'tempo')!;
-  for (const rw of tempoConfig.metrics_generator?.storage?.remote_write ?? []) to('Tempo remote write', tempoPod, urlTarget(objects, pods, rw.url));
-  if (tempoConfig.storage.trace.backend !== 'local') tcp(`Tempo ${tempoConfig.storage.trace.backend} blocks`, tempoPod, BLOB_STORE, 443);
+  const tempoPods = pods.filter((p) => p.configMaps.includes('tempo-config'));
+  // 3.0's config always has a live_store block, 2.10's never.
+  const line = tempoConfig.live_store ? '3.0' : '2.10';
+  const running = (target: string) => tempoPods.filter((p) => (p.target ?? tempoConfig.target) === target || (p.target ?? tempoConfig.target) === 'all');
+  const scalable = tempoPods.some((p) => p.target !== undefined);
+  for (const generator of running('metrics-generator')) {
+    for (const rw of tempoConfig.metrics_generator?.storage?.remote_write ?? []) to(`${generator.name} remote write`, generator, urlTarget(objects, pods, rw.url));
+  }
+  // The pods given the object store's credentials open it: by the workload identity label, by an
+  // environment variable tempo.yaml's storage section expands, or by Google's key file variable.
+  const backend = tempoConfig.storage.trace.backend;
+  if (backend !== 'local') {
+    const expanded = [...JSON.stringify(tempoConfig.storage.trace).matchAll(/\$\{(\w+)\}/g)].map((m) => m[1]);
+    const credentialed = (p: StackPod) => p.labels['azure.workload.identity/use'] === 'true' || p.env.some((e) => expanded.includes(e) || e === 'GOOGLE_APPLICATION_CREDENTIALS');
+    const openers = scalable ? tempoPods.filter(credentialed) : tempoPods;
+    if (openers.length === 0) throw new Error(`no Tempo pod holds ${backend} credentials this model recognises`);
+    for (const opener of openers) tcp(`${opener.name} ${backend} blocks`, opener, BLOB_STORE, 443);
+  }
+  if (scalable) {
+    // memberlist: every member dials the pods behind its join address.
+    for (const join of tempoConfig.memberlist.join_members as string[]) {
+      const u = new URL(`tcp://${join.replace(/^dns\+/, '')}`);
+      const peers = resolveAll(objects, pods, u.hostname, Number(u.port));
+      for (const member of tempoPods.filter((p) => (TEMPO_TARGETS.memberlist[line] as readonly string[]).includes(p.target!))) {
+        for (const peer of peers) to(`${member.name} gossips`, member, peer);
+      }
+    }
+    // Ring readers dial the members' advertised addresses on the gRPC port.
+    const grpcPort = tempoConfig.server.grpc_listen_port;
+    for (const [caller, callee] of TEMPO_TARGETS.ringCalls[line]) {
+      for (const from of running(caller)) for (const member of running(callee)) tcp(`${from.name} calls ${member.name} (${callee} ring)`, from, member, grpcPort);
+    }
+    // Queriers pull work from every query-frontend; backend-workers from the scheduler.
+    for (const querier of running('querier')) {
+      const u = new URL(`tcp://${tempoConfig.querier.frontend_worker.frontend_address}`);
+      for (const frontend of resolveAll(objects, pods, u.hostname, Number(u.port))) to(`${querier.name} pulls from the query-frontends`, querier, frontend);
+    }
+    const scheduler = tempoConfig.backend_worker?.backend_scheduler_addr;
+    for (const worker of scheduler ? running('backend-worker') : []) to(`${worker.name} pulls from the backend-scheduler`, worker, urlTarget(objects, pods, scheduler));
+    // Kafka (3.0): producers and consumers dial the bootstrap address.
+    const kafka = tempoConfig.ingest?.kafka?.address;
+    for (const client of kafka ? tempoPods.filter((p) => (TEMPO_TARGETS.kafka as readonly string[]).includes(p.target!)) : []) to(`${client.name} Kafka`, client, urlTarget(objects, pods, kafka));
+  }
   // scripts/deploy-tracing-stack.sh: a span in over OTLP/HTTP through the collector Service, read
   // back from Tempo's API, from a pod it labels with VERIFY_POD_LABELS (the harness checks the label).
   const otlpHttp = front.spec.ports.find((p: any) => p.name === 'otlp-http');
   if (otlpHttp) to('deploy verification sends a span', VERIFY, resolve(objects, pods, frontHost, otlpHttp.port));
-  to('deploy verification reads the trace', VERIFY, urlTarget(objects, pods, 'http://tempo.monitoring.svc:3200'));
+  // It reads from the monolith's Service or the query-frontends' (as scripts/_deploy-plan.js picks).
+  const query = objects.find((o) => o.kind === 'Service' && ['trace-store', 'trace-store-query-frontend'].includes(o.metadata.labels?.['app.kubernetes.io/component'] ?? '') && o.spec.clusterIP !== 'None')!;
+  to('deploy verification reads the trace', VERIFY, resolve(objects, pods, `${query.metadata.name}.${query.metadata.namespace}.svc`, query.spec.ports.find((p: any) => p.name === 'http').port));
   // Every stack pod resolves names.
   for (const pod of pods) {
     for (const protocol of ['UDP', 'TCP'] as const) flows.push({ why: `${pod.name} DNS`, from: pod, to: COREDNS, port: 53, protocol });
@@ -169,14 +276,36 @@ function deriveFlows(objects: K8sObject[], senders: readonly Pod[]): Flow[] {
   return flows;
 }
 
-const SHARED_WHYS = ['Rocket.Chat rocketchat exports spans', 'Rocket.Chat presence exports spans', 'Grafana datasource Tempo', 'scrape tempo through tempo', 'Tempo remote write', 'tempo DNS',
-  'deploy verification sends a span', 'deploy verification reads the trace'];
-const GATEWAY_WHYS = [...SHARED_WHYS, 'otel-collector exporter otlp_grpc', 'otel-collector calls the Kubernetes API', 'scrape otel-collector through otel-collector', 'otel-collector DNS'];
-const AGENT_GATEWAY_WHYS = [
-  ...SHARED_WHYS,
+const SENDER_WHYS = ['Rocket.Chat rocketchat exports spans', 'Rocket.Chat presence exports spans', 'Grafana datasource Tempo', 'deploy verification sends a span', 'deploy verification reads the trace'];
+const SHARED_WHYS = [...SENDER_WHYS, 'scrape tempo through tempo', 'tempo remote write', 'tempo DNS'];
+const GATEWAY_COLLECTOR_WHYS = ['otel-collector exporter otlp_grpc', 'otel-collector calls the Kubernetes API', 'scrape otel-collector through otel-collector', 'otel-collector DNS'];
+const GATEWAY_WHYS = [...SHARED_WHYS, ...GATEWAY_COLLECTOR_WHYS];
+const AGENT_GATEWAY_COLLECTOR_WHYS = [
   'otel-collector-agent exporter load_balancing', 'otel-collector-sampler exporter otlp_grpc', 'otel-collector-agent calls the Kubernetes API',
   'scrape otel-collector through otel-collector', 'scrape otel-collector through otel-collector-sampler', 'otel-collector-agent DNS', 'otel-collector-sampler DNS',
-  'additional sender otlp-grpc', 'additional sender otlp-http',
+];
+const AGENT_GATEWAY_WHYS = [...SHARED_WHYS, ...AGENT_GATEWAY_COLLECTOR_WHYS, 'additional sender otlp-grpc', 'additional sender otlp-http'];
+/** Flows of both scalable lines: every component scraped, the queriers' pull from the frontends. */
+const SCALABLE_WHYS = [
+  ...SENDER_WHYS, 'scrape tempo through tempo', 'scrape tempo through tempo-query-frontend', 'scrape tempo through tempo-querier', 'scrape tempo through tempo-metrics-generator',
+  'tempo-distributor DNS', 'tempo-query-frontend DNS', 'tempo-querier gossips', 'tempo-distributor gossips', 'tempo-metrics-generator gossips',
+  'tempo-querier pulls from the query-frontends', 'tempo-querier s3 blocks', 'tempo-query-frontend s3 blocks',
+];
+const SCALABLE_2_10_WHYS = [
+  ...SCALABLE_WHYS, ...GATEWAY_COLLECTOR_WHYS, 'scrape tempo through tempo-ingester', 'scrape tempo through tempo-compactor', 'tempo-ingester gossips', 'tempo-compactor gossips',
+  'tempo-distributor calls tempo-ingester (ingester ring)', 'tempo-distributor calls tempo-metrics-generator (metrics-generator ring)',
+  'tempo-querier calls tempo-ingester (ingester ring)', 'tempo-querier calls tempo-metrics-generator (metrics-generator ring)',
+  'tempo-ingester s3 blocks', 'tempo-compactor s3 blocks', 'tempo-metrics-generator s3 blocks', 'tempo-metrics-generator remote write',
+];
+const scalable30Whys = (storage: string, generator: boolean) => [
+  ...SCALABLE_WHYS.filter((w) => !w.includes('metrics-generator')).map((w) => w.replace(' s3 ', ` ${storage} `)),
+  'scrape tempo through tempo-live-store-zone-a', 'scrape tempo through tempo-live-store-zone-b', 'scrape tempo through tempo-block-builder',
+  'scrape tempo through tempo-backend-scheduler', 'scrape tempo through tempo-backend-worker',
+  'tempo-live-store-zone-a gossips', 'tempo-live-store-zone-b gossips', 'tempo-block-builder gossips', 'tempo-backend-worker gossips',
+  'tempo-querier calls tempo-live-store-zone-a (live-store ring)', 'tempo-querier calls tempo-live-store-zone-b (live-store ring)',
+  'tempo-backend-worker pulls from the backend-scheduler', `tempo-block-builder ${storage} blocks`, `tempo-backend-scheduler ${storage} blocks`, `tempo-backend-worker ${storage} blocks`,
+  'tempo-distributor Kafka', 'tempo-live-store-zone-a Kafka', 'tempo-live-store-zone-b Kafka', 'tempo-block-builder Kafka',
+  ...(generator ? ['tempo-metrics-generator gossips', 'tempo-metrics-generator Kafka', 'tempo-metrics-generator remote write', 'scrape tempo through tempo-metrics-generator'] : []),
 ];
 
 describe.each([
@@ -185,7 +314,7 @@ describe.each([
     ...POLICIES_ON,
     tempo: { storage: STORAGES['azure workload identity'] },
     networkPolicies: { ...POLICIES_ON.networkPolicies, objectStorageCidrs: ['20.150.0.0/16'] },
-  }, [...GATEWAY_WHYS, 'Tempo azure blocks']],
+  }, [...GATEWAY_WHYS, 'tempo azure blocks']],
   ['TLS on the span path', { ...POLICIES_ON, tls: { enabled: true, certManager: { name: 'tracing-ca' } } }, GATEWAY_WHYS],
   ['agentGateway, an additional sender', AGENT_GATEWAY, [...AGENT_GATEWAY_WHYS, 'additional sender jaeger-compact']],
   ['agentGateway with TLS, Rocket.Chat\'s egress policy, no Kubernetes attributes (the resolver still calls the API)', {
@@ -194,6 +323,17 @@ describe.each([
     collector: { topology: 'agentGateway', replicas: 3, kubernetesAttributes: false },
     rocketChat: { ...POLICIES_ON.rocketChat, networkPolicies: true },
   }, AGENT_GATEWAY_WHYS],
+  ['scalable Tempo 2.10, S3 with a narrowed object store range', {
+    ...SCALABLE_2_10,
+    networkPolicies: { ...SCALABLE_2_10.networkPolicies, objectStorageCidrs: ['20.150.0.0/16'] },
+  }, SCALABLE_2_10_WHYS],
+  ['scalable Tempo 3.0, Kafka in the cluster, TLS on the span path', { ...SCALABLE_3_0, tls: { enabled: true, certManager: { name: 'tracing-ca' } } }, [...scalable30Whys('azure', true), ...GATEWAY_COLLECTOR_WHYS]],
+  ['scalable Tempo 3.0, Kafka outside the cluster, agentGateway, no metrics-generator', {
+    ...SCALABLE_3_0,
+    tempo: { ...SCALABLE_3_0.tempo, metricsGenerator: { enabled: false }, scalable: { kafka: { address: `${EVENT_HUBS_HOST}:9093` }, liveStoreZones: 2 } },
+    collector: { topology: 'agentGateway' },
+    networkPolicies: { ...SCALABLE_3_0.networkPolicies, kafka: { cidrs: ['20.42.65.0/24'] }, additionalSenders: AGENT_GATEWAY.networkPolicies!.additionalSenders },
+  }, [...scalable30Whys('azure', false), ...AGENT_GATEWAY_COLLECTOR_WHYS, 'additional sender otlp-grpc']],
 ] as [string, Partial<TracingStackProps>, string[]][])('policy set (%s)', (_name, props, whys) => {
   const objects = synthStack(props);
   // A pod carrying exactly the labels each additional sender is given by.
@@ -203,6 +343,9 @@ describe.each([
   const pods = stackPods(objects);
   const pod = (name: string) => pods.find((p) => p.name === name)!;
   const agentGateway = pods.some((p) => p.name === 'otel-collector-agent');
+  const scalable = pods.some((p) => p.target !== undefined);
+  const name = (e: Endpoint) => ('name' in e ? e.name : e.ip);
+  const derived = (f: Flow) => flows.some((d) => name(d.from) === name(f.from) && name(d.to) === name(f.to) && d.port === f.port && d.protocol === f.protocol);
 
   test('the flows are the ones the configuration implies', () => {
     expect([...new Set(flows.map((f) => f.why))]).toEqual(expect.arrayContaining(whys));
@@ -243,7 +386,8 @@ describe.each([
     // The pods behind the collector Service, and the pods that export to Tempo.
     const receiving = pod(agentGateway ? 'otel-collector-agent' : 'otel-collector');
     const exporting = pod(agentGateway ? 'otel-collector-sampler' : 'otel-collector');
-    const tempo = pod('tempo');
+    // Tempo's receiving pods: the monolith, or the distributors.
+    const tempo = pod(scalable ? 'tempo-distributor' : 'tempo');
     const denied: Flow[] = [
       { why: 'MongoDB of the release to the collector', from: MONGODB, to: receiving, port: 4317, protocol: 'TCP' },
       { why: 'Rocket.Chat straight to Tempo', from: ROCKETCHAT_CORE, to: tempo, port: 4317, protocol: 'TCP' },
@@ -272,7 +416,71 @@ describe.each([
         { why: 'Tempo to a sampler', from: tempo, to: sampler, port: 4317, protocol: 'TCP' },
       );
     }
+    if (scalable) {
+      const tempoPods = pods.filter((p) => p.target !== undefined);
+      const querier = pod('tempo-querier');
+      const frontend = pod('tempo-query-frontend');
+      const members = tempoPods.filter((p) => p.labels['rocketchat-tracing/tempo-gossip-member'] === 'true');
+      const nonMembers = tempoPods.filter((p) => !members.includes(p));
+      expect(nonMembers.map((p) => p.target).sort()).toEqual(pods.some((p) => p.target === 'backend-scheduler') ? ['backend-scheduler', 'query-frontend'] : ['query-frontend']);
+      const kafka = flows.find((f) => f.why.endsWith(' Kafka'));
+      denied.push(
+        { why: 'the exporting collector to the queriers\' gRPC', from: exporting, to: querier, port: 9095, protocol: 'TCP' },
+        { why: 'the exporting collector to the queriers\' API', from: exporting, to: querier, port: 3200, protocol: 'TCP' },
+        { why: 'the exporting collector to a query-frontend\'s receiver port', from: exporting, to: frontend, port: 4317, protocol: 'TCP' },
+        { why: 'the exporting collector to the distributors\' gRPC', from: exporting, to: tempo, port: 9095, protocol: 'TCP' },
+        { why: 'Rocket.Chat to the query-frontends', from: ROCKETCHAT_CORE, to: frontend, port: 3200, protocol: 'TCP' },
+        { why: 'Grafana to the distributors\' API', from: GRAFANA, to: tempo, port: 3200, protocol: 'TCP' },
+        { why: 'Grafana to the queriers\' API', from: GRAFANA, to: querier, port: 3200, protocol: 'TCP' },
+        { why: 'Grafana to the query-frontends\' gRPC', from: GRAFANA, to: frontend, port: 9095, protocol: 'TCP' },
+        { why: 'the verification pod to the distributors\' API', from: VERIFY, to: tempo, port: 3200, protocol: 'TCP' },
+        { why: 'the distributors to the object store', from: tempo, to: BLOB_STORE, port: 443, protocol: 'TCP' },
+        { why: 'the distributors to the internet', from: tempo, to: INTERNET, port: 443, protocol: 'TCP' },
+        { why: 'the distributors to the queriers', from: tempo, to: querier, port: 9095, protocol: 'TCP' },
+        { why: 'a query-frontend dialling a querier', from: frontend, to: querier, port: 9095, protocol: 'TCP' },
+        { why: 'the queriers to Prometheus', from: querier, to: PROMETHEUS, port: 9090, protocol: 'TCP' },
+        { why: 'the distributors to Prometheus', from: tempo, to: PROMETHEUS, port: 9090, protocol: 'TCP' },
+        { why: 'Prometheus to a member\'s gossip', from: PROMETHEUS, to: members[0], port: 7946, protocol: 'TCP' },
+        { why: 'the collector to a member\'s gossip', from: exporting, to: members[0], port: 7946, protocol: 'TCP' },
+        { why: 'a ring member on another port than gossip', from: members[0], to: members[1], port: 7947, protocol: 'TCP' },
+        // Pods of the release that are not ring members neither gossip nor are gossiped to.
+        ...nonMembers.flatMap((p): Flow[] => members.flatMap((m): Flow[] => [
+          { why: `${p.name} (no member) to ${m.name}'s gossip`, from: p, to: m, port: 7946, protocol: 'TCP' },
+          { why: `${m.name} to ${p.name}'s (no member) gossip port`, from: m, to: p, port: 7946, protocol: 'TCP' },
+        ])),
+        // Only the components that read or write the log reach Kafka.
+        ...(kafka ? tempoPods.filter((p) => !flows.some((f) => f.why === `${p.name} Kafka`)).map((p): Flow => ({ why: `${p.name} to Kafka`, from: p, to: kafka.to, port: kafka.port, protocol: 'TCP' })) : []),
+        ...(kafka ? [{ why: 'a Kafka client to Kafka on another port', from: tempo, to: kafka.to, port: kafka.port + 1, protocol: 'TCP' as const }] : []),
+      );
+      if (pods.some((p) => p.target === 'live-store')) {
+        denied.push(
+          { why: 'the distributors straight to a live-store (3.0 writes go through Kafka)', from: tempo, to: pod('tempo-live-store-zone-a'), port: 9095, protocol: 'TCP' },
+          { why: 'a live-store to the object store', from: pod('tempo-live-store-zone-a'), to: BLOB_STORE, port: 443, protocol: 'TCP' },
+          { why: 'the backend-scheduler dialling a backend-worker', from: pod('tempo-backend-scheduler'), to: pod('tempo-backend-worker'), port: 9095, protocol: 'TCP' },
+          { why: 'a querier to the backend-scheduler', from: querier, to: pod('tempo-backend-scheduler'), port: 9095, protocol: 'TCP' },
+        );
+      } else {
+        denied.push(
+          { why: 'an ingester back to a distributor', from: pod('tempo-ingester'), to: tempo, port: 9095, protocol: 'TCP' },
+          { why: 'a querier to a compactor', from: querier, to: pod('tempo-compactor'), port: 9095, protocol: 'TCP' },
+          { why: 'the distributors straight to the object store (2.10 writes go through the ingesters)', from: tempo, to: BLOB_STORE, port: 443, protocol: 'TCP' },
+        );
+      }
+    }
     expect(denied.filter((f) => allowed(objects, f)).map((f) => f.why)).toEqual([]);
+  });
+
+  test('between the stack\'s own pods, exactly the derived flows are open, on every port they listen on', () => {
+    const wrong: string[] = [];
+    for (const from of pods) {
+      for (const to of pods) {
+        for (const port of new Set(Object.values(to.ports ?? {}))) {
+          const flow: Flow = { why: '', from, to, port, protocol: 'TCP' };
+          if (allowed(objects, flow) !== derived(flow)) wrong.push(`${from.name} → ${to.name}:${port} ${derived(flow) ? 'derived but denied' : 'open but not derived'}`);
+        }
+      }
+    }
+    expect(wrong).toEqual([]);
   });
 
   test('the deploy script\'s verification targets are what the policies admit its pod to', () => {
@@ -289,7 +497,7 @@ describe.each([
       const verifyPod: Pod = { name: 'rct-verify', namespace: cNamespace, labels: VERIFY_POD_LABELS };
       const send = resolve(objects, pods, `${cService}.${cNamespace}.svc`, Number(cPort));
       const read = resolve(objects, pods, `${tService}.${tNamespace}.svc`, Number(tPort));
-      expect([send.pod.name, read.pod.name]).toEqual([agentGateway ? 'otel-collector-agent' : 'otel-collector', 'tempo']);
+      expect([name(send.pod), name(read.pod)]).toEqual([agentGateway ? 'otel-collector-agent' : 'otel-collector', scalable ? 'tempo-query-frontend' : 'tempo']);
       expect(allowed(objects, { why: 'verification sends', from: verifyPod, to: send.pod, port: send.port, protocol: 'TCP' })).toBe(true);
       expect(allowed(objects, { why: 'verification reads', from: verifyPod, to: read.pod, port: read.port, protocol: 'TCP' })).toBe(true);
     } finally {
@@ -351,6 +559,75 @@ describe('policy set settings', () => {
     expect(findObject(objects, 'DaemonSet', 'otel-collector-agent').spec.selector.matchLabels).toEqual(agentSelector);
     expect(findObject(objects, 'StatefulSet', 'otel-collector-sampler').spec.selector.matchLabels).toEqual(samplerSelector);
     expect([agentSelector['app.kubernetes.io/component'], samplerSelector['app.kubernetes.io/component']]).toEqual(['trace-agent', 'trace-sampler']);
+  });
+
+  test('scalable Tempo: one policy per component, selecting exactly its workloads\' pods; gossip and the shared flows apart', () => {
+    for (const [props, expected] of [
+      [SCALABLE_2_10, ['ingester', 'distributor', 'querier', 'query-frontend', 'compactor', 'metrics-generator']],
+      [SCALABLE_3_0, ['live-store', 'block-builder', 'distributor', 'querier', 'query-frontend', 'backend-scheduler', 'backend-worker', 'metrics-generator']],
+    ] as const) {
+      const objects = synthStack(props);
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+      expect(policies.map((p) => p.metadata.name)).toEqual([
+        'rocketchat-tracing-default-deny', 'otel-collector-flows', 'tempo-flows', 'tempo-gossip-flows', ...expected.map((c) => `tempo-${c}-flows`),
+      ]);
+      const workloads = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.metadata.labels?.['app.kubernetes.io/name'] === 'tempo');
+      for (const component of expected) {
+        const selector = policies.find((p) => p.metadata.name === `tempo-${component}-flows`)!.spec.podSelector.matchLabels;
+        const selected = workloads.filter((w) => Object.entries(selector).every(([k, v]) => w.spec.template.metadata.labels[k] === v));
+        // The live-store's policy covers every zone's StatefulSet.
+        expect(selected.map((w) => w.metadata.name)).toEqual(component === 'live-store' ? ['tempo-live-store-zone-a', 'tempo-live-store-zone-b'] : [`tempo-${component}`]);
+      }
+      // Gossip members are the pods behind the gossip Service.
+      const gossipService = findObject(objects, 'Service', 'tempo-gossip-ring');
+      expect(policies.find((p) => p.metadata.name === 'tempo-gossip-flows')!.spec.podSelector.matchLabels).toEqual(gossipService.spec.selector);
+    }
+  });
+
+  test('scalable Tempo 3.0: Kafka egress to the given brokers, on the port of the Kafka address, from its clients only', () => {
+    const kafkaRules = (props: Partial<TracingStackProps>) => Object.fromEntries(
+      synthStack(props).filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name.startsWith('tempo-'))
+        .map((p) => [p.metadata.name, (p.spec.egress ?? []).filter((r: any) => r.ports.some((port: any) => port.port === 9093 || port.port === 9092))])
+        .filter(([, rules]) => rules.length),
+    );
+    const outside = kafkaRules({
+      ...SCALABLE_3_0,
+      tempo: { ...SCALABLE_3_0.tempo, scalable: { kafka: { address: `${EVENT_HUBS_HOST}:9093` } } },
+      networkPolicies: { ...POLICIES_ON.networkPolicies, kafka: { cidrs: ['20.42.65.0/24', '20.42.66.0/24'] }, objectStorageCidrs: ['20.150.0.0/16'] },
+    });
+    const rule = { to: [{ ipBlock: { cidr: '20.42.65.0/24' } }, { ipBlock: { cidr: '20.42.66.0/24' } }], ports: [{ protocol: 'TCP', port: 9093 }] };
+    expect(outside).toEqual({
+      'tempo-live-store-flows': [rule], 'tempo-block-builder-flows': [rule], 'tempo-distributor-flows': [rule], 'tempo-metrics-generator-flows': [rule],
+    });
+    const inside = kafkaRules(SCALABLE_3_0);
+    expect(inside['tempo-distributor-flows']).toEqual([{
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kafka' } }, podSelector: { matchLabels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka' } } }],
+      ports: [{ protocol: 'TCP', port: 9092 }],
+    }]);
+  });
+
+  test('the Kafka brokers are required with scalable Tempo 3.0, refused elsewhere, and checked', () => {
+    const base = { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] };
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: base })).toThrow(
+      "networkPolicies.kafka is required with Tempo's scalable profile on 3.0, got nothing: its live-store, block-builder, distributor and metrics-generator components reach Kafka on port 9092, which a NetworkPolicy can only allow to the brokers given as kafka.cidrs (outside the cluster) or kafka.pods (in it)",
+    );
+    const kafka = { cidrs: ['20.42.65.0/24'] };
+    expect(() => synthStack({ ...SCALABLE_2_10, networkPolicies: { ...base, kafka } })).toThrow(
+      'networkPolicies.kafka needs Tempo\'s scalable profile on 3.0, got {"cidrs":["20.42.65.0/24"]}: without it Tempo reaches no Kafka, so the allowance would be unused',
+    );
+    expect(() => synthStack({ networkPolicies: { ...base, kafka } })).toThrow('networkPolicies.kafka needs Tempo\'s scalable profile on 3.0');
+    const pods = { namespace: 'kafka', podLabels: { 'strimzi.io/kind': 'Kafka' } };
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: { ...base, kafka: { ...kafka, pods } } })).toThrow(
+      'networkPolicies.kafka must give exactly one of cidrs (brokers outside the cluster) or pods (brokers in it), got both',
+    );
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: { ...base, kafka: {} } })).toThrow('networkPolicies.kafka must give exactly one of cidrs (brokers outside the cluster) or pods (brokers in it), got neither');
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: { ...base, kafka: { cidrs: [] } } })).toThrow('networkPolicies.kafka.cidrs must be a non-empty list of IPv4 CIDRs, got []');
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: { ...base, kafka: { cidrs: ['20.42.65.0'] } } })).toThrow(
+      'networkPolicies.kafka.cidrs[0] must be an IPv4 CIDR such as "10.0.0.1/32", got "20.42.65.0"',
+    );
+    expect(() => synthStack({ ...SCALABLE_3_0, networkPolicies: { ...base, kafka: { pods: { namespace: 'kafka', podLabels: {} } } } })).toThrow(
+      'networkPolicies.kafka.pods.podLabels must be a non-empty map of labels (an empty selector would match every pod of the namespace), got {}',
+    );
   });
 
   test('Grafana\'s peer follows the Grafana integration\'s namespace unless given', () => {

@@ -318,12 +318,6 @@ const BAD_INPUT: [string, TempoStackProps, RegExp][] = [
   ['live-store zones on 2.10', { ...scalableTempo('2.10.8'), scalable: { liveStoreZones: 2 } }, /^scalable\.liveStoreZones must be unset on Tempo 2\.10/],
 ];
 
-test('network policies refuse the scalable profile rather than cut its internal flows', () => {
-  const app = Testing.app();
-  const build = () => new TracingStack(app, 'stack', stackProps({ tempo: scalableTempo('2.10.8'), networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] } }));
-  expect(build).toThrow(/^networkPolicies\.tempo\.profile must be "monolithic" for this policy set, got "scalable": /);
-});
-
 describe('bad scalable input fails at synth time, naming the prop', () => {
   test.each(BAD_INPUT)('%s', (_name, props, message) => {
     const build = () => new TempoStack(Testing.chart(), 'Tempo', props);

@@ -8,7 +8,12 @@ import { FORMATS, checkFormat } from '../common/formats';
 import { PART_OF, namespaceNameSelector, projectLabels } from '../common/labels';
 import { PortSpec } from '../common/ports';
 import { RocketChatTracing } from '../rocketchat/rocketchat-tracing';
-import { TempoStack } from '../tempo/tempo-stack';
+import { GOSSIP_PORT } from '../tempo/_config';
+import { SERVER_PORTS } from '../tempo/_receivers';
+import { GOSSIP_LABEL } from '../tempo/_scalable';
+import { TempoComponentName } from '../tempo/scalable';
+import { TempoComponentPods, TempoStack } from '../tempo/tempo-stack';
+import { TempoLine } from '../tempo/version';
 
 /** Pods in a namespace, selected by labels. */
 export interface PodPeer {
@@ -16,6 +21,25 @@ export interface PodPeer {
   readonly namespace: string;
   /** Labels all of them carry. */
   readonly podLabels: Readonly<Record<string, string>>;
+}
+
+/**
+ * The Kafka brokers Tempo's scalable profile on 3.0 writes spans through: give exactly one of
+ * `cidrs` or `pods`.
+ */
+export interface KafkaPeer {
+  /**
+   * Addresses of the brokers, for a Kafka outside the cluster (on Azure, the Event Hubs
+   * namespace's addresses).
+   * @default - none; give `pods` instead
+   */
+  readonly cidrs?: readonly string[];
+  /**
+   * The brokers' pods, for a Kafka in the cluster (e.g. Strimzi's `strimzi.io/cluster` and
+   * `strimzi.io/kind: Kafka` labels).
+   * @default - none; give `cidrs` instead
+   */
+  readonly pods?: PodPeer;
 }
 
 export interface TracingNetworkPoliciesProps {
@@ -68,6 +92,15 @@ export interface TracingNetworkPoliciesProps {
    * @default []
    */
   readonly additionalSenders?: readonly PodPeer[];
+  /**
+   * The Kafka brokers of Tempo's scalable profile on 3.0: its distributors, live-stores,
+   * block-builders and metrics-generators reach them on the port of `scalable.kafka.address`.
+   * Clients dial the bootstrap address, then every broker at the address it advertises, so
+   * every broker must listen on that port (the pods' own port, for `pods`: a NetworkPolicy
+   * sees the pod port behind a Service).
+   * @default - none; required with the scalable profile on Tempo 3.0, refused otherwise
+   */
+  readonly kafka?: KafkaPeer;
 }
 
 /** Labels of the short-lived pod `scripts/deploy-tracing-stack.sh` verifies the stack from. */
@@ -83,11 +116,37 @@ type Peer = k8s.NetworkPolicyPeer;
 type Port = k8s.NetworkPolicyPort;
 
 /**
+ * Who dials whom on Tempo's gRPC port in the scalable profile (cmd/tempo/app/modules.go at
+ * v2.10.8 and v3.0.3). Ring clients dial each member's advertised address: on 2.10 the
+ * distributors push to the ingesters and metrics-generators and the queriers read both; on 3.0
+ * the queriers read the live-stores, and the write path runs through Kafka instead. Queriers
+ * connect to the query-frontends to pull work (`querier.frontend_worker`; a frontend dials no
+ * querier) and backend-workers to the backend-scheduler (`backend_worker.backend_scheduler_addr`).
+ */
+const GRPC_CALLS: Readonly<Record<TempoLine, readonly (readonly [caller: TempoComponentName, callee: TempoComponentName])[]>> = {
+  '2.10': [
+    ['distributor', 'ingester'],
+    ['distributor', 'metricsGenerator'],
+    ['querier', 'ingester'],
+    ['querier', 'metricsGenerator'],
+    ['querier', 'queryFrontend'],
+  ],
+  '3.0': [
+    ['querier', 'liveStore'],
+    ['querier', 'queryFrontend'],
+    ['backendWorker', 'backendScheduler'],
+  ],
+};
+
+/**
  * NetworkPolicies for the tracing stack's pods: deny everything, then allow exactly the flows the
  * stack's own configuration implies, each derived from the constructs (ports, pod selectors,
  * namespaces). Pods of other software sharing the namespace are not selected. With the
  * collector's `agentGateway` topology, senders reach the agents only, the agents the samplers and
- * the Kubernetes API, and the samplers Tempo.
+ * the Kubernetes API, and the samplers Tempo. With Tempo's scalable profile each component gets
+ * its own policy: spans reach only the distributors, queries only the query-frontends, gossip
+ * stays between ring members, each gRPC call goes from its caller to its callee only, and only
+ * the components that use them reach the object store, Kafka and Prometheus' remote write.
  */
 export class TracingNetworkPolicies extends Construct {
   /** The policies, in the stack's namespace. */
@@ -129,8 +188,14 @@ export class TracingNetworkPolicies extends Construct {
       throw new ValidationError('objectStorageCidrs needs an object storage backend: with local storage Tempo reaches no object store');
     }
     const storageCidrs = objectStore ? (props.objectStorageCidrs ?? ['0.0.0.0/0']).map((c, i) => checkCidr(`objectStorageCidrs[${i}]`, c)) : [];
-    if (tempo.profile !== 'monolithic') {
-      throw new ValidationError(`tempo.profile must be "monolithic" for this policy set, got ${describeValue(tempo.profile)}: the flows between the scalable profile's components (gossip, gRPC, Kafka) are not in it`);
+    const components = tempo.profile === 'scalable' ? tempo.components : [];
+    if (components === undefined) throw new Error(`TempoStack "${tempo.node.path}" runs the scalable profile but exposes no components`);
+    const kafkaClients = components.filter((c) => c.kafka);
+    let kafkaPeers: Peer[] = [];
+    if (tempo.kafkaPort !== undefined) {
+      kafkaPeers = checkKafka(props.kafka, tempo.kafkaPort, kafkaClients);
+    } else if (props.kafka !== undefined) {
+      throw new ValidationError(`kafka needs Tempo's scalable profile on 3.0, got ${describeValue(props.kafka)}: without it Tempo reaches no Kafka, so the allowance would be unused`);
     }
     if (tempo.namespace !== collector.namespace) {
       throw new ValidationError(`tempo and collector must share a namespace for one policy set, got ${describeValue(tempo.namespace)} and ${describeValue(collector.namespace)}`);
@@ -183,7 +248,10 @@ export class TracingNetworkPolicies extends Construct {
     if (senders.length) collectorIngress.push({ from: senders.map(pods), ports: listening(collector.receiverPorts) });
     if (collector.receivers.otlpHttp) collectorIngress.push({ from: [verifyPods], ports: tcp(RECEIVER_PORTS.otlpHttp.port) });
     collectorIngress.push({ from: [pods(prometheus)], ports: tcp(collector.metricsPort) });
-    const toTempo: k8s.NetworkPolicyEgressRule = { to: [tempoPods], ports: tcp(exportPort) };
+    // The pods behind the Service the collector exports to: the monolith, or the distributors.
+    const distributor = components.find((c) => c.component === 'distributor');
+    const receivingTempoPods = distributor ? local(distributor.selectorLabels) : tempoPods;
+    const toTempo: k8s.NetworkPolicyEgressRule = { to: [receivingTempoPods], ports: tcp(exportPort) };
     // The agents dial each sampler's pod (resolved through the API, by pod hostname) on its OTLP gRPC port.
     const samplerPort = RECEIVER_PORTS.otlpGrpc.port;
     const collectorEgress: k8s.NetworkPolicyEgressRule[] = [dnsRule, samplerLabels ? { to: [exportingPods], ports: tcp(samplerPort) } : toTempo];
@@ -213,20 +281,49 @@ export class TracingNetworkPolicies extends Construct {
       );
     }
 
-    const tempoIngress: k8s.NetworkPolicyIngressRule[] = [
-      { from: [exportingPods], ports: tcp(exportPort) },
-      { from: [pods(grafana), verifyPods], ports: tcp(tempo.httpPort) },
-      { from: [pods(prometheus)], ports: tcp(tempo.httpPort) },
-    ];
-    const tempoEgress: k8s.NetworkPolicyEgressRule[] = [dnsRule];
-    if (remoteWritePort !== undefined) tempoEgress.push({ to: [pods(prometheus)], ports: tcp(remoteWritePort) });
-    if (storageCidrs.length) tempoEgress.push({ to: storageCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443) });
-    policies.push(
-      new k8s.KubeNetworkPolicy(this, 'Tempo', {
-        metadata: metadata(`${tempo.serviceName}-flows`),
-        spec: { podSelector: { matchLabels: { ...tempo.selectorLabels } }, policyTypes: ['Ingress', 'Egress'], ingress: tempoIngress, egress: tempoEgress },
-      }),
-    );
+    const storageEgress: k8s.NetworkPolicyEgressRule[] = storageCidrs.length ? [{ to: storageCidrs.map((cidr) => ({ ipBlock: { cidr } })), ports: tcp(443) }] : [];
+    const remoteWriteEgress: k8s.NetworkPolicyEgressRule[] = remoteWritePort === undefined ? [] : [{ to: [pods(prometheus)], ports: tcp(remoteWritePort) }];
+    const spansIn: k8s.NetworkPolicyIngressRule = { from: [exportingPods], ports: tcp(exportPort) };
+    const queriesIn: k8s.NetworkPolicyIngressRule = { from: [pods(grafana), verifyPods], ports: tcp(tempo.httpPort) };
+    const scrapesIn: k8s.NetworkPolicyIngressRule = { from: [pods(prometheus)], ports: tcp(tempo.httpPort) };
+    const tempoPolicy = (id: string, name: string, selector: Readonly<Record<string, string>>, ingress: k8s.NetworkPolicyIngressRule[], egress: k8s.NetworkPolicyEgressRule[]) =>
+      new k8s.KubeNetworkPolicy(this, id, {
+        metadata: metadata(name),
+        spec: { podSelector: { matchLabels: { ...selector } }, policyTypes: ['Ingress', 'Egress'], ...(ingress.length ? { ingress } : {}), ...(egress.length ? { egress } : {}) },
+      });
+
+    if (components.length === 0) {
+      policies.push(tempoPolicy('Tempo', `${tempo.serviceName}-flows`, tempo.selectorLabels, [spansIn, queriesIn, scrapesIn], [dnsRule, ...remoteWriteEgress, ...storageEgress]));
+    } else {
+      // Every component: scraped by Prometheus, resolving names.
+      policies.push(tempoPolicy('Tempo', `${tempo.serviceName}-flows`, tempo.selectorLabels, [scrapesIn], [dnsRule]));
+      // Ring members gossip with each other only (memberlist runs over TCP alone).
+      const members = { ...tempo.selectorLabels, [GOSSIP_LABEL]: 'true' };
+      const gossip = tcp(GOSSIP_PORT);
+      policies.push(tempoPolicy('TempoGossip', `${tempo.serviceName}-gossip-flows`, members, [{ from: [local(members)], ports: gossip }], [{ to: [local(members)], ports: gossip }]));
+      const grpc = tcp(SERVER_PORTS.grpc.port);
+      const present = (name: TempoComponentName) => components.find((c) => c.component === name);
+      const calls = GRPC_CALLS[tempo.version.line].flatMap(([caller, callee]) => {
+        const from = present(caller);
+        const to = present(callee);
+        return from && to ? [{ from, to }] : [];
+      });
+      for (const component of components) {
+        const ingress: k8s.NetworkPolicyIngressRule[] = [];
+        const egress: k8s.NetworkPolicyEgressRule[] = [];
+        if (component.component === 'distributor') ingress.push(spansIn);
+        if (component.component === 'queryFrontend') ingress.push(queriesIn);
+        const callers = calls.filter((c) => c.to === component).map((c) => local(c.from.selectorLabels));
+        if (callers.length) ingress.push({ from: callers, ports: grpc });
+        const callees = calls.filter((c) => c.from === component).map((c) => local(c.to.selectorLabels));
+        if (callees.length) egress.push({ to: callees, ports: grpc });
+        if (component.objectStore) egress.push(...storageEgress);
+        if (component.kafka) egress.push({ to: kafkaPeers, ports: tcp(tempo.kafkaPort!) });
+        if (component.component === 'metricsGenerator') egress.push(...remoteWriteEgress);
+        const suffix = kebab(component.component);
+        policies.push(tempoPolicy(`Tempo${component.component.charAt(0).toUpperCase()}${component.component.slice(1)}`, `${tempo.serviceName}-${suffix}-flows`, component.selectorLabels, ingress, egress));
+      }
+    }
     this.policies = policies;
   }
 }
@@ -242,6 +339,30 @@ function checkPeer(prop: string, peer: PodPeer): PodPeer {
     checkFormat(`${prop}.podLabels.${key}`, value, FORMATS.labelValue);
   }
   return peer;
+}
+
+function checkKafka(kafka: KafkaPeer | undefined, port: number, clients: readonly TempoComponentPods[]): Peer[] {
+  const names = clients.map((c) => kebab(c.component));
+  const users = `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  if (kafka === undefined || kafka === null) {
+    throw new ValidationError(
+      `kafka is required with Tempo's scalable profile on 3.0, got nothing: its ${users} components reach Kafka on port ${port}, which a NetworkPolicy can only allow to the brokers given as kafka.cidrs (outside the cluster) or kafka.pods (in it)`,
+    );
+  }
+  if ((kafka.cidrs === undefined) === (kafka.pods === undefined)) {
+    throw new ValidationError(`kafka must give exactly one of cidrs (brokers outside the cluster) or pods (brokers in it), got ${kafka.cidrs === undefined ? 'neither' : 'both'}`);
+  }
+  if (kafka.pods !== undefined) {
+    const peer = checkPeer('kafka.pods', kafka.pods);
+    return [{ namespaceSelector: namespaceNameSelector(peer.namespace), podSelector: { matchLabels: { ...peer.podLabels } } }];
+  }
+  if (!Array.isArray(kafka.cidrs) || kafka.cidrs.length === 0) invalidProp('kafka.cidrs', 'a non-empty list of IPv4 CIDRs', kafka.cidrs);
+  return kafka.cidrs!.map((c, i) => ({ ipBlock: { cidr: checkCidr(`kafka.cidrs[${i}]`, c) } }));
+}
+
+/** `queryFrontend` → `query-frontend`, as in the components' object names. */
+function kebab(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 function checkPort(prop: string, port: unknown): number {

@@ -18,7 +18,7 @@ import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } 
 import { DEFAULT_RECEIVERS, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
 import { TEMPO_JOB_LABEL, addScalableWorkloads, resolveScalable, scalableNames, scalableWiring } from './_scalable';
 import { storageWiring } from './_storage';
-import { TempoScalableOptions } from './scalable';
+import { TempoComponentName, TempoScalableOptions } from './scalable';
 import { TempoLimits, TenantLimits } from './limits';
 import { TempoReceivers } from './receivers';
 import { TempoStorage } from './storage';
@@ -164,6 +164,18 @@ export interface TempoStackProps {
   readonly logLevel?: LogLevel;
 }
 
+/** A component of the scalable profile: how to select its pods, and which outside stores it opens. */
+export interface TempoComponentPods {
+  /** The component. */
+  readonly component: TempoComponentName;
+  /** Labels selecting its pods (every zone's, for the live-store). */
+  readonly selectorLabels: Readonly<Record<string, string>>;
+  /** It opens the object store (and holds the storage credentials). */
+  readonly objectStore: boolean;
+  /** It produces to or consumes from Kafka (3.0). */
+  readonly kafka: boolean;
+}
+
 /** How Tempo runs: every component in one pod, or each in its own workload. */
 export type TempoProfile = 'monolithic' | 'scalable';
 const PROFILES: readonly TempoProfile[] = ['monolithic', 'scalable'];
@@ -223,6 +235,10 @@ export class TempoStack extends Construct {
    * Create the topic with at least this many before deploying.
    */
   public readonly kafkaPartitions?: number;
+  /** The port of `scalable.kafka.address`, which the Kafka clients dial (scalable on 3.0). */
+  public readonly kafkaPort?: number;
+  /** The components of the scalable profile, in start order; undefined for the monolith. */
+  public readonly components?: readonly TempoComponentPods[];
   /** The Service fronting Tempo. */
   public readonly service: k8s.KubeService;
   /** Where blocks are stored: `local`, or an object store reached over HTTPS. */
@@ -311,6 +327,13 @@ export class TempoStack extends Construct {
     const queryHost = scalable ? serviceHost(scalableNames(name, this.namespace).queryFrontend, this.namespace) : this.serviceHost;
     this.queryUrl = `http://${queryHost}:${SERVER_PORTS.http.port}`;
     this.kafkaPartitions = scalable?.kafkaPartitions;
+    this.kafkaPort = scalable?.kafka && Number(scalable.kafka.address.slice(scalable.kafka.address.lastIndexOf(':') + 1));
+    this.components = scalable?.components.map((c) => ({
+      component: c.spec.name,
+      selectorLabels: selectorLabels({ ...labelOptions, component: `${COMPONENT}-${c.spec.suffix}` }),
+      objectStore: c.spec.store,
+      kafka: c.spec.kafka && scalable.kafka !== undefined,
+    }));
     this.httpPort = SERVER_PORTS.http.port;
     this.storageBackend = (props.storage ?? { backend: 'local' }).backend;
     this.remoteWriteUrl = generator.enabled ? generator.remoteWriteUrl : undefined;
