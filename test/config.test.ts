@@ -211,6 +211,11 @@ describe('config file', () => {
     ['a Service name starting with a digit', { tempo: { name: '1tempo' } }, false],
     ['a Go-only scrape interval', { tempo: { serviceMonitor: { interval: '500us' } } }, false],
     ['a log level', { tempo: { logLevel: 'warn' } }, true],
+    ['the scalable profile with its Kafka', { tempo: { profile: 'scalable', scalable: { kafka: { address: 'kafka.kafka.svc:9092', sasl: { secretName: 'tempo-kafka' } }, liveStoreZones: 3, components: { querier: { autoscaling: { maxReplicas: 8 } } } } } }, true],
+    ['a profile Tempo does not have', { tempo: { profile: 'distributed' } }, false],
+    ['a component of no line', { tempo: { scalable: { components: { ruler: { replicas: 2 } } } } }, false],
+    ['four live-store zones', { tempo: { scalable: { liveStoreZones: 4 } } }, false],
+    ['in-cluster Kafka brokers for the policy set', { networkPolicies: { kafka: { pods: { namespace: 'kafka', podLabels: { 'strimzi.io/kind': 'Kafka' } } } } }, true],
   ];
 
   test.each(AGREEMENT)('JSON Schema and loader agree on %s', (_name, given, valid) => {

@@ -27,11 +27,11 @@ const INTERNET = { ip: '93.184.216.34' };
 /** Strimzi's broker pods of a Kafka cluster `events` in the namespace `kafka`. */
 const KAFKA_BROKER: Pod = { name: 'kafka-broker', namespace: 'kafka', labels: { 'strimzi.io/cluster': 'events', 'strimzi.io/kind': 'Kafka', 'strimzi.io/name': 'events-kafka' } };
 const KAFKA_BOOTSTRAP = 'events-kafka-bootstrap.kafka.svc';
-/** Azure Event Hubs' Kafka endpoint (a namespace's address). */
-const EVENT_HUBS = { ip: '20.42.65.90' };
-const EVENT_HUBS_HOST = 'tracing-ingest.servicebus.windows.net';
+/** A Kafka outside the cluster, on a port of its own. */
+const EXTERNAL_KAFKA = { ip: '20.42.65.90' };
+const EXTERNAL_KAFKA_HOST = 'kafka.tracing.example.net';
 /** Addresses outside the stack: kube-prometheus-stack's Prometheus Service, the Kafka bootstrap addresses. */
-const KNOWN_SERVICES: Record<string, Endpoint> = { 'kube-prometheus-stack-prometheus.monitoring.svc': PROMETHEUS, [KAFKA_BOOTSTRAP]: KAFKA_BROKER, [EVENT_HUBS_HOST]: EVENT_HUBS };
+const KNOWN_SERVICES: Record<string, Endpoint> = { 'kube-prometheus-stack-prometheus.monitoring.svc': PROMETHEUS, [KAFKA_BOOTSTRAP]: KAFKA_BROKER, [EXTERNAL_KAFKA_HOST]: EXTERNAL_KAFKA };
 
 const POLICIES_ON: Partial<TracingStackProps> = {
   networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] },
@@ -330,7 +330,7 @@ describe.each([
   ['scalable Tempo 3.0, Kafka in the cluster, TLS on the span path', { ...SCALABLE_3_0, tls: { enabled: true, certManager: { name: 'tracing-ca' } } }, [...scalable30Whys('azure', true), ...GATEWAY_COLLECTOR_WHYS]],
   ['scalable Tempo 3.0, Kafka outside the cluster, agentGateway, no metrics-generator', {
     ...SCALABLE_3_0,
-    tempo: { ...SCALABLE_3_0.tempo, metricsGenerator: { enabled: false }, scalable: { kafka: { address: `${EVENT_HUBS_HOST}:9093` }, liveStoreZones: 2 } },
+    tempo: { ...SCALABLE_3_0.tempo, metricsGenerator: { enabled: false }, scalable: { kafka: { address: `${EXTERNAL_KAFKA_HOST}:9093` }, liveStoreZones: 2 } },
     collector: { topology: 'agentGateway' },
     networkPolicies: { ...SCALABLE_3_0.networkPolicies, kafka: { cidrs: ['20.42.65.0/24'] }, additionalSenders: AGENT_GATEWAY.networkPolicies!.additionalSenders },
   }, [...scalable30Whys('azure', false), ...AGENT_GATEWAY_COLLECTOR_WHYS, 'additional sender otlp-grpc']],
@@ -592,7 +592,7 @@ describe('policy set settings', () => {
     );
     const outside = kafkaRules({
       ...SCALABLE_3_0,
-      tempo: { ...SCALABLE_3_0.tempo, scalable: { kafka: { address: `${EVENT_HUBS_HOST}:9093` } } },
+      tempo: { ...SCALABLE_3_0.tempo, scalable: { kafka: { address: `${EXTERNAL_KAFKA_HOST}:9093` } } },
       networkPolicies: { ...POLICIES_ON.networkPolicies, kafka: { cidrs: ['20.42.65.0/24', '20.42.66.0/24'] }, objectStorageCidrs: ['20.150.0.0/16'] },
     });
     const rule = { to: [{ ipBlock: { cidr: '20.42.65.0/24' } }, { ipBlock: { cidr: '20.42.66.0/24' } }], ports: [{ protocol: 'TCP', port: 9093 }] };

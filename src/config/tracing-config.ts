@@ -471,6 +471,15 @@ const networkPolicies = obj(
     kubernetesApiPorts: optional(list(int({ description: 'A port.', min: 1, max: 65535 }), { description: 'API server endpoint ports. Default 443.', minItems: 1 })),
     objectStorageCidrs: optional(cidrs("Object store addresses for Tempo's blocks (port 443). Default 0.0.0.0/0 with an object store.")),
     additionalSenders: optional(list(podPeer('Pods allowed to send spans.'), { description: 'Other pods allowed to send spans to every collector receiver.' })),
+    kafka: optional(
+      obj(
+        {
+          cidrs: optional(cidrs('Broker addresses, for a Kafka outside the cluster.')),
+          pods: optional(podPeer('The brokers\' pods, for a Kafka in the cluster.')),
+        },
+        { description: 'The Kafka brokers scalable Tempo 3.0 reaches on the port of tempo.scalable.kafka.address: cidrs or pods. Required with it.' },
+      ),
+    ),
   },
   { description: "NetworkPolicies for the stack's pods." },
 );

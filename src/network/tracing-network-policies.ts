@@ -29,8 +29,8 @@ export interface PodPeer {
  */
 export interface KafkaPeer {
   /**
-   * Addresses of the brokers, for a Kafka outside the cluster (on Azure, the Event Hubs
-   * namespace's addresses).
+   * Addresses of the brokers, for a Kafka outside the cluster (reachable in plaintext: Tempo
+   * 3.0 has no Kafka TLS).
    * @default - none; give `pods` instead
    */
   readonly cidrs?: readonly string[];

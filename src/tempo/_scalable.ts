@@ -76,7 +76,7 @@ export function resolveScalable(options: TempoScalableOptions, line: TempoLine, 
       throw new ValidationError(`scalable.replicationFactor must be unset on Tempo 3.0, got ${describeValue(options.replicationFactor)}: Kafka keeps the copies; use scalable.liveStoreZones for live-store redundancy`);
     }
     if (options.kafka === undefined) {
-      throw new ValidationError('scalable.kafka is required on Tempo 3.0, got nothing: the distributors write spans to a Kafka-compatible log (an existing Kafka or a managed endpoint such as Azure Event Hubs\' Kafka interface) that the live-stores and block-builders read');
+      throw new ValidationError('scalable.kafka is required on Tempo 3.0, got nothing: the distributors write spans to a Kafka-compatible log (an existing cluster reachable in plaintext, optionally with SASL PLAIN) that the live-stores and block-builders read');
     }
     const zones = integer('scalable.liveStoreZones', options.liveStoreZones ?? 2, 1, ZONE_NAMES.length);
     liveStoreZones = ZONE_NAMES.slice(0, zones);
