@@ -80,10 +80,11 @@ export function synthVariants(outdir: string): string[] {
     { namespace: 'chat-a', limits: { maxTracesPerUser: 20000, blockRetention: '336h' } },
     { namespace: 'chat-b', releaseName: 'rc', tenant: 'team-b', rocketChat: rocketChatSettings },
   ];
-  variants['workspaces-tls-default-tenant'] = {
+  variants['workspaces-tls-default-tenant-network-policies'] = {
     tls: { enabled: true, certManager: { name: 'tracing-ca' } },
     workspaces,
     defaultTenant: 'unassigned',
+    networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] },
   };
   variants['workspaces-agent-gateway-grafana-operator'] = {
     collector: { topology: 'agentGateway', persistentQueue: { enabled: true } },

@@ -285,7 +285,8 @@ export class TracingStack extends Chart {
           ...policyProps,
           tempo: this.tempo,
           collector: this.collector,
-          rocketChat: this.rocketChat,
+          // Every workspace's release sends spans, or the one release.
+          rocketChat: this.workspaces.length ? this.workspaces.map((w) => w.rocketChat) : this.rocketChat,
         }));
     } else if (Object.keys(policyProps).length) {
       throw new ValidationError(`networkPolicies.${Object.keys(policyProps)[0]} needs networkPolicies.enabled: true; without it no policy is emitted`);
@@ -480,11 +481,6 @@ function resolveWorkspaces(props: TracingStackProps): ResolvedWorkspaces | undef
   if (props.collector?.kubernetesAttributes === false) {
     throw new ValidationError(
       "collector.kubernetesAttributes must be true with workspaces, got false: each workspace's spans are routed to its tenant by k8s.namespace.name, which the Kubernetes attributes processor sets from the sending pod",
-    );
-  }
-  if (props.networkPolicies?.enabled === true && list.length > 1) {
-    throw new ValidationError(
-      `networkPolicies.enabled must be false with more than one workspace, got true with ${list.length} workspaces: the policy set allows the spans of one Rocket.Chat release; leave networkPolicies off, or use one workspace`,
     );
   }
   const tenantOverrides: Record<string, TenantLimits> = { ...props.tempo?.tenantOverrides };

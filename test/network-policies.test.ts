@@ -167,7 +167,11 @@ function deriveFlows(objects: K8sObject[], senders: readonly Pod[]): Flow[] {
   for (const instrumentation of objects.filter((o) => o.kind === 'Instrumentation')) {
     const endpoint = instrumentation.spec.env.find((v: any) => v.name === 'OTEL_EXPORTER_OTLP_ENDPOINT').value;
     const target = urlTarget(objects, pods, endpoint);
-    for (const source of [ROCKETCHAT_CORE, ROCKETCHAT_PRESENCE]) to(`Rocket.Chat ${source.name} exports spans`, source, target);
+    // The release's pods in the Instrumentation's namespace (one per workspace).
+    const namespace = instrumentation.metadata.namespace!;
+    for (const source of [ROCKETCHAT_CORE, ROCKETCHAT_PRESENCE].map((p) => ({ ...p, namespace }))) {
+      to(`Rocket.Chat ${source.name} exports spans${namespace === ROCKETCHAT_CORE.namespace ? '' : ` from ${namespace}`}`, source, target);
+    }
   }
   // Additional senders may use every receiver port the front Service offers (not the metrics port).
   for (const sender of senders) {
@@ -182,7 +186,8 @@ function deriveFlows(objects: K8sObject[], senders: readonly Pod[]): Flow[] {
     const runners = pods.filter((p) => p.configMaps.includes(cm.metadata.name));
     if (runners.length !== 1) throw new Error(`ConfigMap ${cm.metadata.name} is mounted by ${runners.length} workloads`);
     for (const [name, exporter] of Object.entries<any>(config.exporters)) {
-      const targets = name === 'debug' ? [] : name === 'load_balancing'
+      // debug (and debug/unrouted, spans of no workspace) exports nowhere.
+      const targets = name.split('/')[0] === 'debug' ? [] : name === 'load_balancing'
         ? exporter.resolver.k8s.ports.map((port: number) => resolve(objects, pods, exporter.resolver.k8s.service, port))
         : [urlTarget(objects, pods, exporter.endpoint)];
       if (name === 'load_balancing' && Object.keys(exporter.resolver).join() !== 'k8s') throw new Error(`unmodelled resolver ${Object.keys(exporter.resolver)}`);
@@ -323,6 +328,16 @@ describe.each([
     collector: { topology: 'agentGateway', replicas: 3, kubernetesAttributes: false },
     rocketChat: { ...POLICIES_ON.rocketChat, networkPolicies: true },
   }, AGENT_GATEWAY_WHYS],
+  ['two workspaces, each its own release and tenant', {
+    ...POLICIES_ON,
+    rocketChat: undefined,
+    workspaces: ['chat-a', 'chat-b'].map((namespace) => ({ namespace, rocketChat: { ...POLICIES_ON.rocketChat, networkPolicies: true } })),
+  }, [
+    ...GATEWAY_WHYS.filter((w) => !w.startsWith('Rocket.Chat ') && w !== 'otel-collector exporter otlp_grpc'),
+    'otel-collector exporter otlp_grpc/chat-a', 'otel-collector exporter otlp_grpc/chat-b',
+    'Rocket.Chat rocketchat exports spans from chat-a', 'Rocket.Chat presence exports spans from chat-a',
+    'Rocket.Chat rocketchat exports spans from chat-b', 'Rocket.Chat presence exports spans from chat-b',
+  ]],
   ['scalable Tempo 2.10, S3 with a narrowed object store range', {
     ...SCALABLE_2_10,
     networkPolicies: { ...SCALABLE_2_10.networkPolicies, objectStorageCidrs: ['20.150.0.0/16'] },

@@ -270,11 +270,6 @@ describe('bad input fails at synth time naming the prop, the value and what is a
     ],
     ['a default tenant without workspaces', { defaultTenant: 'ops' }, 'defaultTenant needs workspaces, got "ops" without any: a stack serving one release has no tenants'],
     [
-      'network policies with two workspaces',
-      { ...WORKSPACES, networkPolicies: { enabled: true, kubernetesApiCidrs: ['10.0.0.1/32'] } },
-      'networkPolicies.enabled must be false with more than one workspace, got true with 2 workspaces: the policy set allows the spans of one Rocket.Chat release; leave networkPolicies off, or use one workspace',
-    ],
-    [
       'workspaces without Kubernetes attributes',
       { ...WORKSPACES, collector: { kubernetesAttributes: false } },
       "collector.kubernetesAttributes must be true with workspaces, got false: each workspace's spans are routed to its tenant by k8s.namespace.name, which the Kubernetes attributes processor sets from the sending pod",

@@ -48,10 +48,11 @@ export interface TracingNetworkPoliciesProps {
   /** The stack's collector. */
   readonly collector: OtelCollector;
   /**
-   * Rocket.Chat, which sends spans to the collector's OTLP gRPC port.
+   * Rocket.Chat, which sends spans to the collector's OTLP gRPC port: one release, or one per
+   * workspace.
    * @default - no Rocket.Chat sender
    */
-  readonly rocketChat?: RocketChatTracing;
+  readonly rocketChat?: RocketChatTracing | readonly RocketChatTracing[];
   /**
    * Grafana's pods, which query Tempo.
    * @default - kube-prometheus-stack's Grafana: namespace `monitoring` (in TracingStack, the Grafana integration's `grafanaNamespace`), `app.kubernetes.io/name: grafana`
@@ -241,9 +242,10 @@ export class TracingNetworkPolicies extends Construct {
     );
 
     const collectorIngress: k8s.NetworkPolicyIngressRule[] = [];
-    if (rocketChat) {
-      const rocketChatPods: Peer = { namespaceSelector: namespaceNameSelector(rocketChat.namespace), podSelector: rocketChat.podSelector };
-      collectorIngress.push({ from: [rocketChatPods], ports: tcp(rocketChat.collectorPodPort) });
+    const releases: readonly RocketChatTracing[] = rocketChat === undefined ? [] : Array.isArray(rocketChat) ? rocketChat : [rocketChat as RocketChatTracing];
+    for (const release of releases) {
+      const rocketChatPods: Peer = { namespaceSelector: namespaceNameSelector(release.namespace), podSelector: release.podSelector };
+      collectorIngress.push({ from: [rocketChatPods], ports: tcp(release.collectorPodPort) });
     }
     if (senders.length) collectorIngress.push({ from: senders.map(pods), ports: listening(collector.receiverPorts) });
     if (collector.receivers.otlpHttp) collectorIngress.push({ from: [verifyPods], ports: tcp(RECEIVER_PORTS.otlpHttp.port) });
