@@ -90,14 +90,16 @@ function main() {
       lines.push(['verify-sampling', 'all']);
     }
   }
-  // With tenant routing (the routing connector where sampling runs), the test span, sent from the
-  // collector's namespace, lands in that namespace's tenant, else in the default tenant, else nowhere.
-  const routing = config?.connectors?.routing;
+  // With tenant routing (the routing connector, in the tier that exports to Tempo), the test span,
+  // sent from the collector's namespace, lands in that namespace's tenant, else in the default
+  // tenant, else nowhere.
+  const routed = configs.find((c) => c.connectors?.routing);
+  const routing = routed?.connectors?.routing;
   if (routing && collector) {
     const namespaceOf = (route) => /^attributes\["k8s\.namespace\.name"\] == "([^"]+)"$/.exec(route.condition ?? '')?.[1];
     const route = (routing.table ?? []).find((r) => namespaceOf(r) === collector.metadata.namespace);
-    const pipeline = config.service.pipelines[route ? route.pipelines[0] : (routing.default_pipelines ?? [])[0]];
-    const tenant = pipeline && config.exporters[pipeline.exporters[0]]?.headers?.['X-Scope-OrgID'];
+    const pipeline = routed.service.pipelines[route ? route.pipelines[0] : (routing.default_pipelines ?? [])[0]];
+    const tenant = pipeline && routed.exporters[pipeline.exporters[0]]?.headers?.['X-Scope-OrgID'];
     lines.push(['verify-tenant', tenant ?? '-']);
   }
   fs.mkdirSync(outdir, { recursive: true });

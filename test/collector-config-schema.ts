@@ -24,6 +24,9 @@ export const COLLECTOR_KEYS: KeyTree = {
       passthrough: 'bool',
       extract: { metadata: 'string' },
       pod_association: [{ sources: [{ from: 'string', name: 'string' }] }],
+      // processor/k8sattributesprocessor config.go (WaitForMetadata, WaitForMetadataTimeout).
+      wait_for_metadata: 'bool',
+      wait_for_metadata_timeout: 'duration',
     },
     resource: { attributes: [{ key: 'string', value: 'string', action: 'string' }] },
     transform: { error_mode: 'string', trace_statements: [{ context: 'string', statements: 'string' }] },

@@ -37,6 +37,7 @@ test('deploy script: every harness check passes', () => {
       }),
       MANIFEST_WORKSPACES: writeManifest(dir, 'workspaces', WORKSPACES),
       MANIFEST_WORKSPACES_DEFAULT: writeManifest(dir, 'workspaces-default', { ...WORKSPACES, defaultTenant: 'operations' }),
+      MANIFEST_WORKSPACES_AGENT_GATEWAY: writeManifest(dir, 'workspaces-agent-gateway', { ...WORKSPACES, defaultTenant: 'operations', collector: { topology: 'agentGateway', sampling: { type: 'none' } } }),
       VERIFY_LABELS: Object.entries(VERIFY_POD_LABELS).map(([k, v]) => `${k}=${v}`).join(','),
     };
     const result = spawnSync('bash', [path.join(__dirname, 'deploy', 'deploy-harness.sh')], { env, encoding: 'utf8', timeout: 120_000 });

@@ -49,6 +49,11 @@ describe('two workspaces', () => {
     }).toMatchSnapshot();
   });
 
+  test('the collector starts only once it knows the pods, and runs no receiver that cannot tell the sender', () => {
+    expect(config.processors.k8s_attributes).toMatchObject({ wait_for_metadata: true, wait_for_metadata_timeout: '30s', pod_association: [{ sources: [{ from: 'connection' }] }] });
+    expect(config.receivers.jaeger?.protocols?.thrift_compact).toBeUndefined();
+  });
+
   test("the metrics-generator keeps each tenant's series apart with a tenant label", () => {
     expect(tempo.config.metrics_generator.registry).toEqual({ external_labels: { source: 'tempo' }, inject_tenant_id_as: 'tenant' });
     expect(tempo.config.overrides.defaults.metrics_generator.processors).toEqual(['service-graphs', 'span-metrics']);
@@ -269,6 +274,11 @@ describe('bad input fails at synth time naming the prop, the value and what is a
       'defaultTenant must differ from every workspace\'s tenant, got "team-b", the tenant of workspaces[1]: spans from other namespaces would show in that workspace',
     ],
     ['a default tenant without workspaces', { defaultTenant: 'ops' }, 'defaultTenant needs workspaces, got "ops" without any: a stack serving one release has no tenants'],
+    [
+      'the Jaeger UDP receiver, whose spans carry no sender address',
+      { ...WORKSPACES, collector: { receivers: { jaegerThriftCompact: true } } },
+      'collector.receivers.jaegerThriftCompact must be false with tenants, got true: Jaeger Thrift compact is UDP (port 6831), whose spans arrive without the sending pod\'s address, so no namespace (and no tenant) could be found for them; send OTLP instead',
+    ],
     [
       'workspaces without Kubernetes attributes',
       { ...WORKSPACES, collector: { kubernetesAttributes: false } },

@@ -241,6 +241,9 @@ export function buildCollectorConfig(input: CollectorConfigInput): CollectorConf
             { sources: [{ from: 'resource_attribute', name: 'k8s.pod.ip' }] },
             { sources: [{ from: 'connection' }] },
           ],
+        // The namespace decides the tenant: spans received before the pod cache has synced would
+        // go to the default tenant or be dropped, so the collector starts only once it has.
+        ...(input.k8sNamespaceFromConnection ? { wait_for_metadata: true, wait_for_metadata_timeout: '30s' } : {}),
       },
     ]);
   }

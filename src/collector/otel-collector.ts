@@ -356,13 +356,21 @@ export class OtelCollector extends Construct {
     // opencensus (necessarily false here) is no receiver this collector can run.
     const { opencensus: _opencensus, ...givenReceivers } = props.receivers ?? {};
     const tls = props.tls === undefined ? undefined : resolveServerTls('tls', props.tls, name);
-    // UDP cannot carry TLS: with TLS, Jaeger Thrift compact is off by default and refused when asked for.
-    const receiverDefaults = tls ? { ...DEFAULT_RECEIVERS, jaegerThriftCompact: false } : DEFAULT_RECEIVERS;
+    // UDP cannot carry TLS, and the Jaeger UDP receiver passes on no sender address, so its spans
+    // could never be routed to a tenant by the sending pod: with either, Jaeger Thrift compact is
+    // off by default and refused when asked for.
+    const tenantsGiven = Array.isArray(props.tenants) && props.tenants.length > 0;
+    const receiverDefaults = tls || tenantsGiven ? { ...DEFAULT_RECEIVERS, jaegerThriftCompact: false } : DEFAULT_RECEIVERS;
     const { switches, enabled: enabledReceivers } = resolveReceiverSwitches<CollectorReceiverName>(givenReceivers, receiverDefaults);
     const plaintextOnly = udpPorts(enabledReceivers.map((r) => RECEIVER_PORTS[r]));
     if (tls && plaintextOnly.length) {
       throw new ValidationError(
         `receivers.jaegerThriftCompact must be false with tls, got true: Jaeger Thrift compact is UDP (port ${plaintextOnly[0].port}), which TLS cannot protect; send OTLP instead`,
+      );
+    }
+    if (tenantsGiven && plaintextOnly.length) {
+      throw new ValidationError(
+        `receivers.jaegerThriftCompact must be false with tenants, got true: Jaeger Thrift compact is UDP (port ${plaintextOnly[0].port}), whose spans arrive without the sending pod's address, so no namespace (and no tenant) could be found for them; send OTLP instead`,
       );
     }
     this.receivers = switches;

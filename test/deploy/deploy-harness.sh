@@ -5,7 +5,8 @@
 # (collector sampling by head), MANIFEST_TLS (TLS from cert-manager), MANIFEST_AGENT_GATEWAY
 # (agents and samplers whose tail sampling keeps no errors), MANIFEST_TEMPO_SCALABLE (Tempo 3.0
 # scalable), MANIFEST_WORKSPACES (two workspaces, no default tenant), MANIFEST_WORKSPACES_DEFAULT
-# (the same with a default tenant) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
+# (the same with a default tenant), MANIFEST_WORKSPACES_AGENT_GATEWAY (the same with agents and
+# samplers that do not sample) and VERIFY_LABELS (the labels the stack's NetworkPolicies admit,
 # as kubectl run --labels takes them). Prints one line per check.
 set -uo pipefail
 
@@ -219,6 +220,8 @@ run --manifest "$MANIFEST_WORKSPACES_DEFAULT"
 check 'workspaces with a default tenant verify' exit_is 0
 check 'Tempo is read as the default tenant' curl_has 'X-Scope-OrgID: operations'
 check 'the span is still valid OTLP, read back by its trace id' span_is_valid
+run --manifest "$MANIFEST_WORKSPACES_AGENT_GATEWAY"
+check 'workspaces with agentGateway: the tenant comes from the tier that routes' curl_has 'X-Scope-OrgID: operations'
 
 RUN_PATH="$nokube" run --manifest "$MANIFEST_DEFAULT"
 check 'no kubectl exits 1' exit_is 1
