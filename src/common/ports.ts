@@ -84,3 +84,9 @@ export function overTls(p: PortSpec): PortSpec {
 export function udpPorts(ports: readonly PortSpec[]): PortSpec[] {
   return ports.filter((p) => p.protocol === 'UDP');
 }
+
+/** `host:port` (already validated) split into its host and numeric port. */
+export function splitHostPort(endpoint: string): [string, number] {
+  const i = endpoint.lastIndexOf(':');
+  return [endpoint.slice(0, i), Number(endpoint.slice(i + 1))];
+}

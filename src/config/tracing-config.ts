@@ -3,6 +3,8 @@ import { DEFAULT_RESOURCES } from '../common/resources';
 import { DEFAULT_LIMITS, TENANT_IDS } from '../tempo/_limits';
 import { LOG_LEVELS } from '../common/defaults';
 import { DEFAULT_TEMPO_VERSION, TEMPO_PINNED_VERSIONS, TEMPO_VERSION_FORMAT } from '../tempo/version';
+import { ZONE_SPREADS } from '../tempo/scalable';
+import { TEMPO_PROFILES } from '../tempo/tempo-stack';
 import { SENSITIVE_ACTIONS } from '../collector/_rocketchat';
 import { GRAFANA_FORMATS } from '../grafana/_formats';
 import { PROPAGATORS } from '../rocketchat/_environment';
@@ -172,7 +174,7 @@ const scalable = obj(
     ),
     replicationFactor: optional(int({ description: 'Ingester replication factor (2.10 only). Default 3.', min: 1, max: 5 })),
     liveStoreZones: optional(int({ description: 'Live-store zones (3.0 only), each consuming every partition. Default 2.', min: 1, max: 3 })),
-    zoneSpread: optional(oneOf(['preferred', 'required'], { description: 'Spread over topology.kubernetes.io/zone: preferred (schedule anyway) or required. Default preferred.' })),
+    zoneSpread: optional(oneOf(ZONE_SPREADS, { description: 'Spread over topology.kubernetes.io/zone: preferred (schedule anyway) or required. Default preferred.' })),
     components: optional(
       obj(
         {
@@ -200,7 +202,7 @@ const tempo = obj(
     version: optional(
       str({ description: `Tempo version: a 3.0.x or 2.10.x release. Default ${DEFAULT_TEMPO_VERSION}.`, format: TEMPO_VERSION_FORMAT, examples: Object.values(TEMPO_PINNED_VERSIONS) }),
     ),
-    profile: optional(oneOf(['monolithic', 'scalable'], { description: 'monolithic (one pod) or scalable (distributed mode on object storage). Default monolithic.' })),
+    profile: optional(oneOf(TEMPO_PROFILES, { description: 'monolithic (one pod) or scalable (distributed mode on object storage). Default monolithic.' })),
     scalable: optional(scalable),
     storage: optional(storage),
     volumeSize: optional(str({ description: 'Size of the data volume (WAL; blocks with local storage). Default 20Gi.', format: FORMATS.quantity })),

@@ -6,7 +6,7 @@ import { DEFAULT_NAMESPACE } from '../common/defaults';
 import { ValidationError, describeValue, invalidProp } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
 import { PART_OF, namespaceNameSelector, projectLabels } from '../common/labels';
-import { PortSpec } from '../common/ports';
+import { PortSpec, splitHostPort } from '../common/ports';
 import { RocketChatTracing } from '../rocketchat/rocketchat-tracing';
 import { GOSSIP_PORT } from '../tempo/_config';
 import { SERVER_PORTS } from '../tempo/_receivers';
@@ -374,9 +374,4 @@ function checkPort(prop: string, port: unknown): number {
 
 function checkCidr(prop: string, cidr: unknown): string {
   return checkFormat(prop, cidr, FORMATS.ipv4Cidr);
-}
-
-function splitHostPort(endpoint: string): [string, number] {
-  const i = endpoint.lastIndexOf(':');
-  return [endpoint.slice(0, i), Number(endpoint.slice(i + 1))];
 }

@@ -4,15 +4,16 @@ import { Construct } from 'constructs';
 import { serviceHost } from '../common/defaults';
 import { ValidationError, checkOneOf, describeValue, invalidProp } from '../common/errors';
 import { FORMATS, checkFormat } from '../common/formats';
-import { selectorLabels, standardLabels } from '../common/labels';
-import { PortSpec, containerPort, servicePort, volumeClaimTemplate } from '../common/ports';
+import { ComponentLabelsOptions, selectorLabels, standardLabels } from '../common/labels';
+import { PortSpec, containerPort, servicePort, splitHostPort, volumeClaimTemplate } from '../common/ports';
 import { ResolvedResources, resolveResources, toResourceRequirements } from '../common/resources';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../common/security';
 import { goMemLimit } from '../common/units';
 import { COMPONENTS, ComponentSpec, FIXED_REPLICAS } from './_components';
 import { DATA_DIR, GOSSIP_PORT, ScalableWiring } from './_config';
+import { GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES, TEMPO_UID, TEMPO_VOLUME } from './_pod';
 import { SERVER_PORTS } from './_receivers';
-import { TempoAutoscaling, TempoScalableOptions } from './scalable';
+import { TempoAutoscaling, TempoScalableOptions, ZONE_SPREADS, ZoneSpread } from './scalable';
 import { TempoLine } from './version';
 
 /** Marks every pod that joins memberlist; the gossip Service selects them. */
@@ -23,12 +24,14 @@ export const TEMPO_JOB_LABEL = 'rocketchat-tracing/tempo';
 export const ZONE_LABEL = 'rocketchat-tracing/tempo-zone';
 const GOSSIP: PortSpec = { name: 'gossip', port: GOSSIP_PORT, protocol: 'TCP', appProtocol: 'tcp' };
 const SASL_ENV = { username: 'TEMPO_KAFKA_SASL_USERNAME', password: 'TEMPO_KAFKA_SASL_PASSWORD' } as const;
-const GOMEMLIMIT_FRACTION = 0.85;
-const MIN_MEMORY_LIMIT_BYTES = 256 * 2 ** 20;
 const BACKEND_SCHEDULER_VOLUME = '1Gi';
 
 export interface ResolvedComponent {
   readonly spec: ComponentSpec;
+  /** Gets the storage credentials: it opens the bucket, or usage reporting does in every component. */
+  readonly store: boolean;
+  /** Produces to or consumes from Kafka (a 3.0 component that does, with Kafka configured). */
+  readonly kafka: boolean;
   readonly replicas: number;
   readonly resources: ResolvedResources;
   readonly goMemLimit: string;
@@ -40,9 +43,9 @@ export interface ResolvedScalable {
   readonly components: readonly ResolvedComponent[];
   readonly replicationFactor?: number;
   readonly liveStoreZones: readonly string[];
-  readonly zoneSpread: 'preferred' | 'required';
+  readonly zoneSpread: ZoneSpread;
   readonly volumeSize: string;
-  readonly kafka?: { readonly address: string; readonly topic: string; readonly sasl?: { readonly secretName: string; readonly usernameKey: string; readonly passwordKey: string } };
+  readonly kafka?: { readonly address: string; readonly port: number; readonly topic: string; readonly sasl?: { readonly secretName: string; readonly usernameKey: string; readonly passwordKey: string } };
   /** Partitions the Kafka topic needs: one per live-store ordinal. */
   readonly kafkaPartitions?: number;
 }
@@ -50,7 +53,7 @@ export interface ResolvedScalable {
 const ZONE_NAMES = ['zone-a', 'zone-b', 'zone-c'];
 
 /** Validates the scalable options for a line; every error names the prop under `scalable`. */
-export function resolveScalable(options: TempoScalableOptions, line: TempoLine, generatorEnabled: boolean, volumeSize: string): ResolvedScalable {
+export function resolveScalable(options: TempoScalableOptions, line: TempoLine, generatorEnabled: boolean, volumeSize: string, usageReporting: boolean): ResolvedScalable {
   const specs = COMPONENTS[line].filter((c) => generatorEnabled || c.name !== 'metricsGenerator');
   const given = options.components ?? {};
   for (const key of Object.keys(given)) {
@@ -82,7 +85,7 @@ export function resolveScalable(options: TempoScalableOptions, line: TempoLine, 
     liveStoreZones = ZONE_NAMES.slice(0, zones);
     const sasl = options.kafka.sasl;
     kafka = {
-      address: checkFormat('scalable.kafka.address', options.kafka.address, FORMATS.hostAndPort),
+      ...kafkaAddress(checkFormat('scalable.kafka.address', options.kafka.address, FORMATS.hostAndPort)),
       topic: checkFormat('scalable.kafka.topic', options.kafka.topic ?? 'tempo-ingest', FORMATS.kafkaTopic),
       sasl: sasl && {
         secretName: checkFormat('scalable.kafka.sasl.secretName', sasl.secretName, FORMATS.dnsSubdomain),
@@ -115,18 +118,27 @@ export function resolveScalable(options: TempoScalableOptions, line: TempoLine, 
     }
     const resources = resolveResources(`${prop}.resources`, options.resources, spec.resources);
     const goMemoryLimit = goMemLimit(`${prop}.resources.memoryLimit`, resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
-    return { spec, replicas, resources, goMemLimit: goMemoryLimit, autoscaling };
+    return { spec, store: spec.store || usageReporting, kafka: spec.kafka && kafka !== undefined, replicas, resources, goMemLimit: goMemoryLimit, autoscaling };
   });
   return {
     line,
     components,
     replicationFactor,
     liveStoreZones,
-    zoneSpread: checkOneOf('scalable.zoneSpread', options.zoneSpread ?? 'preferred', ['preferred', 'required'] as const),
+    zoneSpread: checkOneOf('scalable.zoneSpread', options.zoneSpread ?? 'preferred', ZONE_SPREADS),
     volumeSize,
     kafka,
     kafkaPartitions: line === '3.0' ? liveStoreReplicas : undefined,
   };
+}
+
+function kafkaAddress(address: string): { address: string; port: number } {
+  return { address, port: splitHostPort(address)[1] };
+}
+
+/** The label options of one component's objects (`suffix` as in the component catalogue). */
+export function componentLabelOptions(name: string, version: string, suffix: string): ComponentLabelsOptions {
+  return { name: 'tempo', instance: name, component: `trace-store-${suffix}`, version };
 }
 
 /** Object names of the scalable profile, derived from the stack name (public: DNS names). */
@@ -167,7 +179,6 @@ export interface ScalablePodBase {
   readonly namespace: string;
   readonly version: string;
   readonly image: string;
-  readonly uid: number;
   readonly serviceAccountName: string;
   readonly configMapName: string;
   readonly configDir: string;
@@ -175,8 +186,6 @@ export interface ScalablePodBase {
   readonly configChecksum: string;
   readonly storageClassName?: string;
   readonly storage: { readonly env: k8s.EnvVar[]; readonly volumes: k8s.Volume[]; readonly mounts: k8s.VolumeMount[]; readonly podLabels: Record<string, string> };
-  /** Usage reporting opens the bucket in every component, so all of them get the credentials. */
-  readonly usageReporting: boolean;
   /** The distributor's receiver ports, and how to serve them over TLS. */
   readonly receiverPorts: readonly PortSpec[];
   readonly serverTls?: { readonly secretName: string; readonly mountPath: string };
@@ -190,12 +199,11 @@ export interface ScalableObjects {
   readonly workloads: readonly ApiObject[];
 }
 
-const VOLUME = { config: 'config', data: 'data', tmp: 'tmp', serverTls: 'server-tls' } as const;
 
 /** Creates the components' workloads, Services, PodDisruptionBudgets and autoscalers. */
 export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, resolved: ResolvedScalable): ScalableObjects {
   const names = scalableNames(base.name, base.namespace);
-  const instanceLabels = (component: string) => ({ name: 'tempo', instance: base.name, component: `trace-store-${component}`, version: base.version });
+  const instanceLabels = (component: string) => componentLabelOptions(base.name, base.version, component);
   const scraped = (labels: Record<string, string>) => ({ ...labels, [TEMPO_JOB_LABEL]: base.name });
   const serverPorts = [SERVER_PORTS.http, SERVER_PORTS.grpc];
 
@@ -247,7 +255,7 @@ export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, re
       } else {
         governing = isDistributor ? base.name : names.queryFrontend;
       }
-      const store = spec.store || base.usageReporting;
+      const store = component.store;
       const podLabels = { ...metadata.labels, ...(spec.gossip ? { [GOSSIP_LABEL]: 'true' } : {}), ...(store ? base.storage.podLabels : {}) };
       const template = podTemplate(base, resolved, component, { podLabels, ports, zone, store, spreadSelector: componentSelector, isDistributor });
       const replicas = component.autoscaling ? undefined : component.replicas;
@@ -263,7 +271,7 @@ export function addScalableWorkloads(scope: Construct, base: ScalablePodBase, re
             selector: { matchLabels: selector },
             updateStrategy: { type: 'RollingUpdate' },
             template,
-            ...(spec.persistent ? { volumeClaimTemplates: [volumeClaimTemplate(VOLUME.data, selector, volumeSize, base.storageClassName)] } : {}),
+            ...(spec.persistent ? { volumeClaimTemplates: [volumeClaimTemplate(TEMPO_VOLUME.data, selector, volumeSize, base.storageClassName)] } : {}),
           },
         });
         statefulSets.push(statefulSet);
@@ -333,7 +341,7 @@ function podTemplate(
 ): k8s.PodTemplateSpec {
   const { spec } = component;
   const httpPort = k8s.IntOrString.fromString(SERVER_PORTS.http.name);
-  const sasl = spec.kafka ? resolved.kafka?.sasl : undefined;
+  const sasl = component.kafka ? resolved.kafka?.sasl : undefined;
   const saslEnv: k8s.EnvVar[] = sasl
     ? [
       { name: SASL_ENV.username, valueFrom: { secretKeyRef: { name: sasl.secretName, key: sasl.usernameKey } } },
@@ -358,7 +366,7 @@ function podTemplate(
       serviceAccountName: base.serviceAccountName,
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: restrictedPodSecurityContext(base.uid),
+      securityContext: restrictedPodSecurityContext(TEMPO_UID),
       terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds,
       // The owners of a partition (one per zone) never share a node.
       ...(options.zone
@@ -396,12 +404,12 @@ function podTemplate(
           resources: toResourceRequirements(component.resources),
           securityContext: restrictedContainerSecurityContext(),
           volumeMounts: [
-            { name: VOLUME.config, mountPath: base.configDir, readOnly: true },
+            { name: TEMPO_VOLUME.config, mountPath: base.configDir, readOnly: true },
             // Every component creates the WAL directory at start, so each has a writable data dir.
-            { name: VOLUME.data, mountPath: DATA_DIR },
-            { name: VOLUME.tmp, mountPath: '/tmp' },
+            { name: TEMPO_VOLUME.data, mountPath: DATA_DIR },
+            { name: TEMPO_VOLUME.tmp, mountPath: '/tmp' },
             ...(options.store ? base.storage.mounts : []),
-            ...(tls ? [{ name: VOLUME.serverTls, mountPath: tls.mountPath, readOnly: true }] : []),
+            ...(tls ? [{ name: TEMPO_VOLUME.serverTls, mountPath: tls.mountPath, readOnly: true }] : []),
           ],
           // /ready also waits on rings, Kafka and attached queriers; liveness only asks that the
           // server answers, so a slow dependency never restarts a pod.
@@ -410,11 +418,11 @@ function podTemplate(
         },
       ],
       volumes: [
-        { name: VOLUME.config, configMap: { name: base.configMapName } },
-        { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
-        ...(spec.persistent ? [] : [{ name: VOLUME.data, emptyDir: { sizeLimit: k8s.Quantity.fromString(spec.scratchSize) } }]),
+        { name: TEMPO_VOLUME.config, configMap: { name: base.configMapName } },
+        { name: TEMPO_VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+        ...(spec.persistent ? [] : [{ name: TEMPO_VOLUME.data, emptyDir: { sizeLimit: k8s.Quantity.fromString(spec.scratchSize) } }]),
         ...(options.store ? base.storage.volumes : []),
-        ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
+        ...(tls ? [{ name: TEMPO_VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
       ],
     },
   };

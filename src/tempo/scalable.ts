@@ -92,6 +92,11 @@ export interface TempoKafkaSasl {
   readonly passwordKey?: string;
 }
 
+/** How pods spread over zones: `preferred` schedules anyway when zones are short, `required` waits. */
+export type ZoneSpread = 'preferred' | 'required';
+/** Every zone spread, for validation and the config file schema. */
+export const ZONE_SPREADS: readonly ZoneSpread[] = ['preferred', 'required'];
+
 /** How the `scalable` profile runs. */
 export interface TempoScalableOptions {
   /**
@@ -117,7 +122,7 @@ export interface TempoScalableOptions {
    * anyway when zones are short, `required` leaves pods pending instead.
    * @default 'preferred'
    */
-  readonly zoneSpread?: 'preferred' | 'required';
+  readonly zoneSpread?: ZoneSpread;
   /**
    * Per-component replicas, resources and autoscaling.
    * @default - the TempoComponentOptions defaults

@@ -16,7 +16,8 @@ import { Certificate } from '../../imports/cert-manager.io';
 import { CA_KEY, ServerTlsOptions, TrustedCa, addServerCertificate, resolveServerTls, serviceDnsNames } from '../common/tls';
 import { DEFAULT_LIMITS, ResolvedTempoLimits, resolveLimits, validateTenantId } from './_limits';
 import { DEFAULT_RECEIVERS, RECEIVER_PORTS, ReceiverName, SERVER_PORTS } from './_receivers';
-import { TEMPO_JOB_LABEL, addScalableWorkloads, resolveScalable, scalableNames, scalableWiring } from './_scalable';
+import { TEMPO_JOB_LABEL, addScalableWorkloads, componentLabelOptions, resolveScalable, scalableNames, scalableWiring } from './_scalable';
+import { GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES, TEMPO_UID, TEMPO_VOLUME } from './_pod';
 import { storageWiring } from './_storage';
 import { TempoComponentName, TempoScalableOptions } from './scalable';
 import { TempoLimits, TenantLimits } from './limits';
@@ -178,17 +179,13 @@ export interface TempoComponentPods {
 
 /** How Tempo runs: every component in one pod, or each in its own workload. */
 export type TempoProfile = 'monolithic' | 'scalable';
-const PROFILES: readonly TempoProfile[] = ['monolithic', 'scalable'];
+/** Every profile, for validation and the config file schema. */
+export const TEMPO_PROFILES: readonly TempoProfile[] = ['monolithic', 'scalable'];
 
 const DEFAULT_REMOTE_WRITE_URL = `http://${serviceHost(`${KUBE_PROMETHEUS_STACK_RELEASE}-prometheus`, DEFAULT_NAMESPACE)}:9090/api/v1/write`;
-const UID = 10001;
 const CONFIG_FILE = 'tempo.yaml';
 const OVERRIDES_FILE = 'overrides.yaml';
 const COMPONENT = 'trace-store';
-const VOLUME = { config: 'config', data: 'data', tmp: 'tmp', serverTls: 'server-tls' } as const;
-// GOMEMLIMIT below the hard limit leaves room for non-heap memory before an OOM kill.
-const GOMEMLIMIT_FRACTION = 0.85;
-const MIN_MEMORY_LIMIT_BYTES = 256 * 2 ** 20;
 
 /**
  * Grafana Tempo with its config and runtime overrides, Services for the query API and the
@@ -303,7 +300,7 @@ export class TempoStack extends Construct {
     const resources = resolveResources('resources', props.resources, DEFAULT_RESOURCES);
     const goMemoryLimit = goMemLimit('resources.memoryLimit', resources.memoryLimit, GOMEMLIMIT_FRACTION, MIN_MEMORY_LIMIT_BYTES);
     const logLevel = checkOneOf('logLevel', props.logLevel ?? 'info', LOG_LEVELS);
-    this.profile = checkOneOf('profile', props.profile ?? 'monolithic', PROFILES);
+    this.profile = checkOneOf('profile', props.profile ?? 'monolithic', TEMPO_PROFILES);
     if (this.profile === 'monolithic' && props.scalable !== undefined) {
       throw new ValidationError('scalable must be unset with profile "monolithic", got settings: set profile: "scalable" to use them');
     }
@@ -314,9 +311,9 @@ export class TempoStack extends Construct {
       }
       if (props.resources !== undefined) throw new ValidationError('resources must be unset with profile "scalable", got settings: size each component under scalable.components.<component>.resources');
     }
-    const scalable = this.profile === 'scalable' ? resolveScalable(props.scalable ?? {}, this.version.line, generator.enabled, volumeSize) : undefined;
     const monitor = resolveServiceMonitor('serviceMonitor', props.serviceMonitor);
     const usageReporting = optionalBoolean('usageReporting', props.usageReporting, false);
+    const scalable = this.profile === 'scalable' ? resolveScalable(props.scalable ?? {}, this.version.line, generator.enabled, volumeSize, usageReporting) : undefined;
 
     const labelOptions = { name: 'tempo', instance: name, component: COMPONENT, version: this.version.version };
     const labels = standardLabels(labelOptions);
@@ -327,12 +324,12 @@ export class TempoStack extends Construct {
     const queryHost = scalable ? serviceHost(scalableNames(name, this.namespace).queryFrontend, this.namespace) : this.serviceHost;
     this.queryUrl = `http://${queryHost}:${SERVER_PORTS.http.port}`;
     this.kafkaPartitions = scalable?.kafkaPartitions;
-    this.kafkaPort = scalable?.kafka && Number(scalable.kafka.address.slice(scalable.kafka.address.lastIndexOf(':') + 1));
+    this.kafkaPort = scalable?.kafka?.port;
     this.components = scalable?.components.map((c) => ({
       component: c.spec.name,
-      selectorLabels: selectorLabels({ ...labelOptions, component: `${COMPONENT}-${c.spec.suffix}` }),
-      objectStore: c.spec.store,
-      kafka: c.spec.kafka && scalable.kafka !== undefined,
+      selectorLabels: selectorLabels(componentLabelOptions(name, this.version.version, c.spec.suffix)),
+      objectStore: c.store,
+      kafka: c.kafka,
     }));
     this.httpPort = SERVER_PORTS.http.port;
     this.storageBackend = (props.storage ?? { backend: 'local' }).backend;
@@ -381,7 +378,6 @@ export class TempoStack extends Construct {
           namespace: this.namespace,
           version: this.version.version,
           image: imageRef(IMAGES.tempo, this.version.version),
-          uid: UID,
           serviceAccountName: this.serviceAccount.name,
           configMapName: configMap.name,
           configDir: CONFIG_DIR,
@@ -389,7 +385,6 @@ export class TempoStack extends Construct {
           configChecksum: configChecksum(this.configYaml),
           storageClassName: props.storageClassName,
           storage,
-          usageReporting,
           receiverPorts: ports.slice(2),
           serverTls: tls && { secretName: tls.secretName, mountPath: SERVER_TLS_DIR },
         },
@@ -444,7 +439,7 @@ export class TempoStack extends Construct {
             serviceAccountName: this.serviceAccount.name,
             automountServiceAccountToken: false,
             enableServiceLinks: false,
-            securityContext: restrictedPodSecurityContext(UID),
+            securityContext: restrictedPodSecurityContext(TEMPO_UID),
             // Time to flush live traces to blocks on shutdown.
             terminationGracePeriodSeconds: 300,
             containers: [
@@ -461,11 +456,11 @@ export class TempoStack extends Construct {
                 resources: toResourceRequirements(resources),
                 securityContext: restrictedContainerSecurityContext(),
                 volumeMounts: [
-                  { name: VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
-                  { name: VOLUME.data, mountPath: DATA_DIR },
-                  { name: VOLUME.tmp, mountPath: '/tmp' },
+                  { name: TEMPO_VOLUME.config, mountPath: CONFIG_DIR, readOnly: true },
+                  { name: TEMPO_VOLUME.data, mountPath: DATA_DIR },
+                  { name: TEMPO_VOLUME.tmp, mountPath: '/tmp' },
                   ...storage.mounts,
-                  ...(tls ? [{ name: VOLUME.serverTls, mountPath: SERVER_TLS_DIR, readOnly: true }] : []),
+                  ...(tls ? [{ name: TEMPO_VOLUME.serverTls, mountPath: SERVER_TLS_DIR, readOnly: true }] : []),
                 ],
                 // WAL replay after a restart can take minutes: up to 5 before liveness applies.
                 startupProbe: { httpGet: { path: '/ready', port: httpPort }, periodSeconds: 10, failureThreshold: 30, timeoutSeconds: 5 },
@@ -476,16 +471,16 @@ export class TempoStack extends Construct {
               },
             ],
             volumes: [
-              { name: VOLUME.config, configMap: { name: configMap.name } },
+              { name: TEMPO_VOLUME.config, configMap: { name: configMap.name } },
               // Scratch space for libraries that write temporary files; the root filesystem is read-only.
-              { name: VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
+              { name: TEMPO_VOLUME.tmp, emptyDir: { sizeLimit: k8s.Quantity.fromString('100Mi') } },
               ...storage.volumes,
               // A directory mount (no subPath), so a renewed certificate reaches the running pod.
-              ...(tls ? [{ name: VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
+              ...(tls ? [{ name: TEMPO_VOLUME.serverTls, secret: { secretName: tls.secretName } }] : []),
             ],
           },
         },
-        volumeClaimTemplates: [volumeClaimTemplate(VOLUME.data, this.selectorLabels, volumeSize, props.storageClassName)],
+        volumeClaimTemplates: [volumeClaimTemplate(TEMPO_VOLUME.data, this.selectorLabels, volumeSize, props.storageClassName)],
       },
     });
 
